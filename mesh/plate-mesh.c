@@ -1,0 +1,274 @@
+#include <unistd.h>
+#include <stdio.h>
+#include "plate-mesh.h"
+#include "gmsh-call.h"
+
+const char *const PlateSymmetryNames[] = {"full", "quarter", "PlateSymmetry", "PLATE_", NULL};
+const char *const ModelKindNames[]     = {"3d", "2d", "laminate", "ModelKind", "MODEL_", NULL};
+
+PetscErrorCode PlateMeshFromOptions(MPI_Comm comm, const char source[], PlateMesh *pm)
+{
+  PetscReal lx_mm = 100, ly_mm = 100;
+  PetscInt  model = MODEL_3D, symmetry = PLATE_QUARTER;
+
+  PetscFunctionBeginUser;
+  pm->nx         = 16;
+  pm->ny         = 16;
+  pm->edge_ratio = 1;
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-model", ModelKindNames, 3, &model, NULL));
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-plate_symmetry", PlateSymmetryNames, 2, &symmetry, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-plate_lx_mm", &lx_mm, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-plate_ly_mm", &ly_mm, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-mesh_nx", &pm->nx, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-mesh_ny", &pm->ny, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_edge_ratio", &pm->edge_ratio, NULL));
+  PetscCheck(lx_mm > 0 && PetscIsNormalReal(lx_mm), comm, PETSC_ERR_USER_INPUT, "%s: -plate_lx_mm = %g is not allowed: the sample length must be > 0 mm", source, (double)lx_mm);
+  PetscCheck(ly_mm > 0 && PetscIsNormalReal(ly_mm), comm, PETSC_ERR_USER_INPUT, "%s: -plate_ly_mm = %g is not allowed: the sample width must be > 0 mm", source, (double)ly_mm);
+  PetscCheck(pm->nx >= 1, comm, PETSC_ERR_USER_INPUT, "%s: -mesh_nx = %" PetscInt_FMT " is not allowed: at least 1 element from the centre to the edge", source, pm->nx);
+  PetscCheck(pm->ny >= 1, comm, PETSC_ERR_USER_INPUT, "%s: -mesh_ny = %" PetscInt_FMT " is not allowed: at least 1 element from the centre to the edge", source, pm->ny);
+  PetscCheck(pm->edge_ratio > 0 && PetscIsNormalReal(pm->edge_ratio), comm, PETSC_ERR_USER_INPUT, "%s: -mesh_edge_ratio = %g is not allowed: a size ratio must be > 0 (1 = uniform)", source, (double)pm->edge_ratio);
+  pm->model    = (ModelKind)model;
+  pm->symmetry = (PlateSymmetry)symmetry;
+  pm->lx       = lx_mm * 1e-3;
+  pm->ly       = ly_mm * 1e-3;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PlateMeshView(const PlateMesh *pm, PetscViewer viewer)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Plate %g x %g mm, %s model, %s; %" PetscInt_FMT " x %" PetscInt_FMT " elements centre-to-edge, edge/centre size ratio %g\n", (double)(pm->lx * 1e3), (double)(pm->ly * 1e3), ModelKindNames[pm->model], PlateSymmetryNames[pm->symmetry], pm->nx, pm->ny, (double)pm->edge_ratio));
+  PetscFunctionReturn(0);
+}
+
+/* Grid lines of the in-plane point lattice: {0, a} (quarter) or {-a, 0, a} (full). */
+static PetscInt LatticeCoordinates(PlateSymmetry symmetry, PetscReal half, PetscReal c[3])
+{
+  if (symmetry == PLATE_QUARTER) {
+    c[0] = 0;
+    c[1] = half;
+    return 2;
+  }
+  c[0] = -half;
+  c[1] = 0;
+  c[2] = half;
+  return 3;
+}
+
+/* A centre-to-edge line with n elements whose sizes grow geometrically by `ratio` overall (edge / centre). */
+static PetscErrorCode AddRadialLine(int from, int to, PetscInt n, PetscReal ratio, int *tag)
+{
+  const double progression = n > 1 ? PetscPowReal(ratio, 1.0 / (n - 1)) : 1.0;
+
+  PetscFunctionBeginUser;
+  PetscCallGmsh(*tag = gmshModelGeoAddLine(from, to, -1, &gmsh_ierr));
+  PetscCallGmsh(gmshModelGeoMeshSetTransfiniteCurve(*tag, (int)n + 1, "Progression", progression, &gmsh_ierr));
+  PetscFunctionReturn(0);
+}
+
+/* Line between lattice points p and q (coordinates cp, cq along the line), always oriented from the centre outward
+   so that one progression coefficient serves every line; returns the signed tag for travelling p -> q. */
+static PetscErrorCode AddLatticeLine(int p, int q, PetscReal cp, PetscReal cq, PetscInt n, PetscReal ratio, int *signed_tag)
+{
+  int tag;
+
+  PetscFunctionBeginUser;
+  if (PetscAbsReal(cp) <= PetscAbsReal(cq)) {
+    PetscCall(AddRadialLine(p, q, n, ratio, &tag));
+    *signed_tag = tag;
+  } else {
+    PetscCall(AddRadialLine(q, p, n, ratio, &tag));
+    *signed_tag = -tag;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The base of the extrusion: quadrant surfaces at z = 0 (3D) or centre-to-edge lines on y = 0 (2D). */
+static PetscErrorCode BuildBase(const PlateMesh *pm, int base[], PetscInt *nbase)
+{
+  PetscReal xs[3], ys[3];
+  PetscInt  npx = LatticeCoordinates(pm->symmetry, pm->lx / 2, xs);
+  PetscInt  npy = pm->model == MODEL_3D ? LatticeCoordinates(pm->symmetry, pm->ly / 2, ys) : 1;
+  int       pt[3][3], hline[3][2], vline[2][3];
+
+  PetscFunctionBeginUser;
+  if (pm->model == MODEL_2D) ys[0] = 0;
+  for (PetscInt j = 0; j < npy; j++)
+    for (PetscInt i = 0; i < npx; i++) PetscCallGmsh(pt[j][i] = gmshModelGeoAddPoint(xs[i], ys[j], 0, 0, -1, &gmsh_ierr));
+  for (PetscInt j = 0; j < npy; j++)
+    for (PetscInt i = 0; i + 1 < npx; i++) PetscCall(AddLatticeLine(pt[j][i], pt[j][i + 1], xs[i], xs[i + 1], pm->nx, pm->edge_ratio, &hline[j][i]));
+  *nbase = 0;
+  if (pm->model == MODEL_2D) {
+    for (PetscInt i = 0; i + 1 < npx; i++) base[(*nbase)++] = PetscAbsInt(hline[0][i]);
+    PetscFunctionReturn(0);
+  }
+  for (PetscInt j = 0; j + 1 < npy; j++)
+    for (PetscInt i = 0; i < npx; i++) PetscCall(AddLatticeLine(pt[j][i], pt[j + 1][i], ys[j], ys[j + 1], pm->ny, pm->edge_ratio, &vline[j][i]));
+  for (PetscInt j = 0; j + 1 < npy; j++) {
+    for (PetscInt i = 0; i + 1 < npx; i++) {
+      int loop[4] = {hline[j][i], vline[j][i + 1], -hline[j + 1][i], -vline[j][i]}, wire, surface;
+      PetscCallGmsh(wire = gmshModelGeoAddCurveLoop(loop, 4, -1, 0, &gmsh_ierr));
+      PetscCallGmsh(surface = gmshModelGeoAddPlaneSurface(&wire, 1, -1, &gmsh_ierr));
+      PetscCallGmsh(gmshModelGeoMeshSetTransfiniteSurface(surface, "Left", NULL, 0, &gmsh_ierr));
+      PetscCallGmsh(gmshModelGeoMeshSetRecombine(2, surface, 45, &gmsh_ierr));
+      base[(*nbase)++] = surface;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Extrude the base through each layer in turn (z in 3D, Gmsh's y in 2D); each layer becomes one physical group. */
+static PetscErrorCode ExtrudeLayers(const PlateMesh *pm, Stack stack, int base[], PetscInt nbase)
+{
+  const int dim = pm->model == MODEL_3D ? 3 : 2;
+  int       top[4], cells[4], dimtags[8];
+
+  PetscFunctionBeginUser;
+  for (PetscInt b = 0; b < nbase; b++) top[b] = base[b];
+  for (PetscInt l = 0; l < stack->n; l++) {
+    int     *out = NULL, nelem = (int)stack->layer[l].elements;
+    size_t   nout = 0;
+    double   height = 1.0, t = stack->layer[l].thickness;
+    PetscInt ncells = 0;
+
+    for (PetscInt b = 0; b < nbase; b++) {
+      dimtags[2 * b]     = dim - 1;
+      dimtags[2 * b + 1] = top[b];
+    }
+    PetscCallGmsh(gmshModelGeoExtrude(dimtags, 2 * (size_t)nbase, 0, dim == 3 ? 0 : t, dim == 3 ? t : 0, &out, &nout, &nelem, 1, &height, 1, 1, &gmsh_ierr));
+    /* Gmsh lists, per extruded entity, the new top entity followed by the extruded cell region */
+    for (size_t k = 2; k < nout; k += 2) {
+      if (out[k] != dim) continue;
+      top[ncells]     = out[k - 1];
+      cells[ncells++] = out[k + 1];
+    }
+    gmshFree(out);
+    PetscCheck(ncells == nbase, PETSC_COMM_SELF, PETSC_ERR_LIB, "Gmsh extrusion of layer %s returned %" PetscInt_FMT " regions, expected %" PetscInt_FMT, stack->layer[l].name, ncells, nbase);
+    PetscCallGmsh(gmshModelGeoSynchronize(&gmsh_ierr));
+    PetscCallGmsh(gmshModelAddPhysicalGroup(dim, cells, (size_t)ncells, (int)l + 1, &gmsh_ierr));
+    PetscCallGmsh(gmshModelSetPhysicalName(dim, (int)l + 1, stack->layer[l].name, &gmsh_ierr));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Which boundary face group, if any, a (dim-1)-entity with this bounding box belongs to (0: an interior entity). */
+static int ClassifyBoundary(const PlateMesh *pm, PetscReal height, const double lo[3], const double hi[3])
+{
+  const int       zc = pm->model == MODEL_3D ? 2 : 1;
+  const PetscReal tol = 1e-6 * height;
+  const PetscBool quarter = (PetscBool)(pm->symmetry == PLATE_QUARTER);
+
+  if (hi[zc] - lo[zc] < tol) {
+    if (PetscAbsReal(lo[zc]) < tol) return PLATE_FACE_BOTTOM;
+    if (PetscAbsReal(lo[zc] - height) < tol) return PLATE_FACE_TOP;
+    return 0;
+  }
+  if (hi[0] - lo[0] < tol) {
+    if (PetscAbsReal(lo[0] - pm->lx / 2) < tol) return PLATE_FACE_EDGE_XMAX;
+    if (PetscAbsReal(lo[0] + pm->lx / 2) < tol) return PLATE_FACE_EDGE_XMIN;
+    return quarter ? PLATE_FACE_SYMMETRY_X : 0;
+  }
+  if (zc == 2 && hi[1] - lo[1] < tol) {
+    if (PetscAbsReal(lo[1] - pm->ly / 2) < tol) return PLATE_FACE_EDGE_YMAX;
+    if (PetscAbsReal(lo[1] + pm->ly / 2) < tol) return PLATE_FACE_EDGE_YMIN;
+    return quarter ? PLATE_FACE_SYMMETRY_Y : 0;
+  }
+  return 0;
+}
+
+static PetscErrorCode AddFaceGroups(const PlateMesh *pm, PetscReal height)
+{
+  static const char *names[] = {"bottom", "top", "edge_xmin", "edge_xmax", "edge_ymin", "edge_ymax", "symmetry_x", "symmetry_y"};
+  const int          fdim    = pm->model == MODEL_3D ? 2 : 1;
+  int               *dimtags = NULL, *members;
+  size_t             n       = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallGmsh(gmshModelGetEntities(&dimtags, &n, fdim, &gmsh_ierr));
+  PetscCall(PetscMalloc1(n, &members));
+  for (int group = PLATE_FACE_BOTTOM; group <= PLATE_FACE_SYMMETRY_Y; group++) {
+    size_t m = 0;
+    for (size_t k = 0; k < n / 2; k++) {
+      double lo[3], hi[3];
+      PetscCallGmsh(gmshModelGetBoundingBox(fdim, dimtags[2 * k + 1], &lo[0], &lo[1], &lo[2], &hi[0], &hi[1], &hi[2], &gmsh_ierr));
+      if (ClassifyBoundary(pm, height, lo, hi) == group) members[m++] = dimtags[2 * k + 1];
+    }
+    if (!m) continue;
+    PetscCallGmsh(gmshModelAddPhysicalGroup(fdim, members, m, group, &gmsh_ierr));
+    PetscCallGmsh(gmshModelSetPhysicalName(fdim, group, names[group - PLATE_FACE_BOTTOM], &gmsh_ierr));
+  }
+  PetscCall(PetscFree(members));
+  gmshFree(dimtags);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CheckWritable(const char filename[], const char tmpname[])
+{
+  FILE *fp = fopen(tmpname, "w");
+
+  PetscFunctionBeginUser;
+  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "cannot write the mesh to %s (-o): the directory does not exist or is not writable", filename);
+  fclose(fp);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode GenerateAndWrite(const PlateMesh *pm, Stack stack, const char tmpname[])
+{
+  int       base[4];
+  PetscInt  nbase;
+  PetscBool verbose = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-mesh_gmsh_verbose", &verbose, NULL));
+  PetscCallGmsh(gmshInitialize(0, NULL, 0, &gmsh_ierr));
+  PetscCallGmsh(gmshOptionSetNumber("General.Terminal", verbose ? 1 : 0, &gmsh_ierr));
+  PetscCallGmsh(gmshOptionSetNumber("General.AbortOnError", 0, &gmsh_ierr));
+  PetscCallGmsh(gmshOptionSetNumber("Mesh.MshFileVersion", 4.1, &gmsh_ierr));
+  PetscCallGmsh(gmshOptionSetNumber("Mesh.Binary", 0, &gmsh_ierr));
+  PetscCallGmsh(gmshLoggerStart(&gmsh_ierr));
+  PetscCallGmsh(gmshModelAdd("fcclsim-plate", &gmsh_ierr));
+  PetscCall(BuildBase(pm, base, &nbase));
+  PetscCall(ExtrudeLayers(pm, stack, base, nbase));
+  PetscCall(AddFaceGroups(pm, stack->z[stack->n]));
+  PetscCallGmsh(gmshModelMeshGenerate(pm->model == MODEL_3D ? 3 : 2, &gmsh_ierr));
+  PetscCallGmsh(gmshWrite(tmpname, &gmsh_ierr));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PlateMeshWriteSerial(const PlateMesh *pm, Stack stack, const char filename[])
+{
+  char           tmpname[PETSC_MAX_PATH_LEN];
+  PetscErrorCode ierr;
+  int            ignored;
+
+  PetscFunctionBeginUser;
+  PetscCheck(pm->model != MODEL_LAMINATE, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-model laminate needs no mesh: choose -model 3d or 2d");
+  /* Gmsh chooses the format by extension, so the temporary name keeps .msh */
+  PetscCall(PetscSNPrintf(tmpname, sizeof(tmpname), "%s.part%d.msh", filename, (int)getpid()));
+  PetscCall(CheckWritable(filename, tmpname));
+  ierr = GenerateAndWrite(pm, stack, tmpname);
+  gmshFinalize(&ignored);
+  if (ierr) (void)unlink(tmpname); /* never leave a partial mesh behind */
+  PetscCall(ierr);
+  PetscCheck(!rename(tmpname, filename), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", tmpname, filename);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PlateMeshWrite(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char filename[])
+{
+  PetscMPIInt rank;
+  int         failed = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    PetscErrorCode ierr = PlateMeshWriteSerial(pm, stack, filename);
+    failed = (int)ierr;
+    PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
+    PetscCall(ierr);
+  } else {
+    PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
+    PetscCheck(!failed, PETSC_COMM_SELF, PETSC_ERR_LIB, "writing the mesh %s failed on rank 0 (its message says why)", filename);
+  }
+  PetscFunctionReturn(0);
+}

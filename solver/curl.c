@@ -1,0 +1,156 @@
+/* Where curl is measured: curvature of the deformed bottom, top and mid surfaces from least-squares patch fits.
+
+   Sign convention (docs/cases.md): kappa = -d2w/dx2 with z up through the stack, so kappa > 0 means the top (+z)
+   face is convex and the bottom layer (the first in -layers) lies on the concave side; the signed curl radius is
+   R = 1/kappa. The departure u_d is fitted and the reference state's curvature added exactly, so no digits are lost
+   to the large displacements of a strongly curled sample. A quadratic fit reproduces a quadratic surface exactly. */
+#include "model.h"
+
+/* Basis of the fit in scaled coordinates (xi, eta) = (x/hx, y/hy): 1, xi, eta, xi^2/2, xi eta, eta^2/2 (2D: 1, xi, xi^2/2). */
+static PetscInt FitBasis(PetscInt dim, PetscReal xi, PetscReal eta, PetscReal phi[6])
+{
+  if (dim == 2) {
+    phi[0] = 1;
+    phi[1] = xi;
+    phi[2] = 0.5 * xi * xi;
+    return 3;
+  }
+  phi[0] = 1;
+  phi[1] = xi;
+  phi[2] = eta;
+  phi[3] = 0.5 * xi * xi;
+  phi[4] = xi * eta;
+  phi[5] = 0.5 * eta * eta;
+  return 6;
+}
+
+/* Solves the small SPD normal equations by Gaussian elimination with partial pivoting. */
+static PetscErrorCode SolveSmall(PetscInt n, PetscReal A[], PetscReal b[], MPI_Comm comm)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < n; k++) {
+    PetscInt p = k;
+    for (PetscInt i = k + 1; i < n; i++)
+      if (PetscAbsReal(A[i * n + k]) > PetscAbsReal(A[p * n + k])) p = i;
+    PetscCheck(PetscAbsReal(A[p * n + k]) > 1e-300, comm, PETSC_ERR_USER_INPUT, "curvature fit is singular: the fit patch holds too few surface nodes; raise -curl_fit_radius_mm");
+    if (p != k) {
+      for (PetscInt j = 0; j < n; j++) {
+        const PetscReal t = A[k * n + j];
+        A[k * n + j]      = A[p * n + j];
+        A[p * n + j]      = t;
+      }
+      const PetscReal t = b[k];
+      b[k]              = b[p];
+      b[p]              = t;
+    }
+    for (PetscInt i = k + 1; i < n; i++) {
+      const PetscReal f = A[i * n + k] / A[k * n + k];
+      for (PetscInt j = k; j < n; j++) A[i * n + j] -= f * A[k * n + j];
+      b[i] -= f * b[k];
+    }
+  }
+  for (PetscInt k = n - 1; k >= 0; k--) {
+    for (PetscInt j = k + 1; j < n; j++) b[k] -= A[k * n + j] * b[j];
+    b[k] /= A[k * n + k];
+  }
+  PetscFunctionReturn(0);
+}
+
+static void Principal(Curvature *c)
+{
+  const PetscReal m = 0.5 * (c->xx + c->yy), r = PetscSqrtReal(0.25 * (c->xx - c->yy) * (c->xx - c->yy) + c->xy * c->xy);
+  const PetscReal a = m + r, b = m - r;
+
+  c->k1 = PetscAbsReal(a) >= PetscAbsReal(b) ? a : b;
+  c->k2 = PetscAbsReal(a) >= PetscAbsReal(b) ? b : a;
+}
+
+/* Half-width of the centre patch: 10 % of the half-length, at least 2.5 centre elements (so it holds >= 3 node rows). */
+static PetscReal PatchHalfWidth(PetscReal half, PetscInt n, PetscReal edge_ratio)
+{
+  const PetscReal r  = n > 1 ? PetscPowReal(edge_ratio, 1.0 / (n - 1)) : 1.0;
+  const PetscReal h0 = PetscAbsReal(r - 1) < 1e-12 ? half / n : half * (r - 1) / (PetscPowReal(r, (PetscReal)n) - 1);
+
+  return PetscMin(half, PetscMax(0.1 * half, 2.5 * h0));
+}
+
+/* Fit of the departure's thickness-direction displacement on the surface z = zs around the centre. */
+static PetscErrorCode FitSurface(Model model, Vec loc, PetscReal zs, Curvature *c)
+{
+  const PetscInt     dim = model->dim;
+  PetscReal          hx = PatchHalfWidth(model->pm.lx / 2, model->pm.nx, model->pm.edge_ratio);
+  PetscReal          hy = PatchHalfWidth(model->pm.ly / 2, model->pm.ny, model->pm.edge_ratio);
+  const PetscReal    tol = 1e-6 * model->stack->z[model->stack->n];
+  PetscReal          AtA[36] = {0}, Atb[6] = {0}, sums[42], radius_mm = -1;
+  PetscSection       lsec, gsec, csec;
+  Vec                coords;
+  const PetscScalar *x, *u;
+  PetscInt           vStart, vEnd, nb = dim == 3 ? 6 : 3;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-curl_fit_radius_mm", &radius_mm, NULL));
+  if (radius_mm > 0) hx = hy = radius_mm * 1e-3;
+  PetscCall(DMGetLocalSection(model->dm, &lsec));
+  PetscCall(DMGetGlobalSection(model->dm, &gsec));
+  PetscCall(DMGetCoordinateSection(model->dm, &csec));
+  PetscCall(DMGetCoordinatesLocal(model->dm, &coords));
+  PetscCall(DMPlexGetDepthStratum(model->dm, 0, &vStart, &vEnd));
+  PetscCall(VecGetArrayRead(coords, &x));
+  PetscCall(VecGetArrayRead(loc, &u));
+  for (PetscInt v = vStart; v < vEnd; v++) {
+    PetscInt  coff, off, goff;
+    PetscReal phi[6], px, py, w;
+
+    PetscCall(PetscSectionGetOffset(gsec, v, &goff));
+    if (goff < 0) continue; /* counted by its owner */
+    PetscCall(PetscSectionGetOffset(csec, v, &coff));
+    if (PetscAbsReal(PetscRealPart(x[coff + dim - 1]) - zs) > tol) continue;
+    px = PetscRealPart(x[coff]);
+    py = dim == 3 ? PetscRealPart(x[coff + 1]) : 0;
+    if (PetscAbsReal(px) > hx * (1 + 1e-9) || PetscAbsReal(py) > hy * (1 + 1e-9)) continue;
+    PetscCall(PetscSectionGetOffset(lsec, v, &off));
+    w = PetscRealPart(u[off + dim - 1]);
+    FitBasis(dim, px / hx, py / hy, phi);
+    for (PetscInt i = 0; i < nb; i++) {
+      for (PetscInt j = 0; j < nb; j++) AtA[i * nb + j] += phi[i] * phi[j];
+      Atb[i] += phi[i] * w;
+    }
+  }
+  PetscCall(VecRestoreArrayRead(loc, &u));
+  PetscCall(VecRestoreArrayRead(coords, &x));
+  for (PetscInt i = 0; i < nb * nb; i++) sums[i] = AtA[i];
+  for (PetscInt i = 0; i < nb; i++) sums[nb * nb + i] = Atb[i];
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, (PetscMPIInt)(nb * nb + nb), MPIU_REAL, MPI_SUM, model->comm));
+  for (PetscInt i = 0; i < nb * nb; i++) AtA[i] = sums[i];
+  for (PetscInt i = 0; i < nb; i++) Atb[i] = sums[nb * nb + i];
+  PetscCall(SolveSmall(nb, AtA, Atb, model->comm));
+  if (dim == 3) {
+    c->xx = model->kappa_x - Atb[3] / (hx * hx);
+    c->xy = -Atb[4] / (hx * hy);
+    c->yy = model->kappa_y - Atb[5] / (hy * hy);
+  } else {
+    c->xx = model->kappa_x - Atb[2] / (hx * hx);
+    c->xy = 0;
+    c->yy = 0; /* generalized plane strain: the section does not bend out of its plane */
+  }
+  Principal(c);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelGetCenterCurvature(Model model, Curvature *mid, Curvature *bottom, Curvature *top)
+{
+  Vec loc;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLocalVector(model->dm, &loc));
+  PetscCall(VecZeroEntries(loc));
+  PetscCall(DMGlobalToLocal(model->dm, model->u, INSERT_VALUES, loc));
+  PetscCall(FitSurface(model, loc, 0, bottom));
+  PetscCall(FitSurface(model, loc, model->stack->z[model->stack->n], top));
+  PetscCall(DMRestoreLocalVector(model->dm, &loc));
+  mid->xx = 0.5 * (bottom->xx + top->xx);
+  mid->yy = 0.5 * (bottom->yy + top->yy);
+  mid->xy = 0.5 * (bottom->xy + top->xy);
+  Principal(mid);
+  PetscFunctionReturn(0);
+}

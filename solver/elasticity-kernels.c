@@ -1,0 +1,96 @@
+#include <math.h>
+#include "elasticity-kernels.h"
+
+static inline const PetscScalar *LayerConstants(const PetscScalar a[], const PetscInt aOff[], const PetscScalar constants[])
+{
+  const PetscInt layer = (PetscInt)(PetscRealPart(a[aOff[0]]) + 0.5);
+  return &constants[CONST_LAYER0 + LAYER_NUM_CONSTANTS * layer];
+}
+
+/* Mechanical strain m (3x3, row-major) at a point; for dim = 2 the section's (x, z) are indices (0, 1) and the
+   out-of-plane direction is index 2. An inactive (etched) layer carries no stress: m = 0. */
+static inline void MechanicalStrain(PetscInt dim, const PetscScalar u_x[], const PetscReal x[], const PetscScalar c[], const PetscScalar *L, PetscScalar m[9])
+{
+  const PetscScalar s = c[CONST_LOAD_SCALE], z = x[dim - 1];
+
+  for (PetscInt k = 0; k < 9; k++) m[k] = 0;
+  if (PetscRealPart(L[LAYER_ACTIVE]) < 0.5) return;
+  for (PetscInt i = 0; i < dim; i++)
+    for (PetscInt j = 0; j < dim; j++) m[i * 3 + j] = 0.5 * (u_x[i * dim + j] + u_x[j * dim + i]);
+  if (dim == 3) {
+    m[0] += s * (c[CONST_EPS_X] + c[CONST_KAPPA_X] * z - L[LAYER_EPS_IN]);
+    m[4] += s * (c[CONST_EPS_Y] + c[CONST_KAPPA_Y] * z - L[LAYER_EPS_IN]);
+    m[8] -= s * L[LAYER_EPS_Z];
+  } else {
+    m[0] += s * (c[CONST_EPS_X] + c[CONST_KAPPA_X] * z - L[LAYER_EPS_IN]);
+    m[4] -= s * L[LAYER_EPS_Z];
+    m[8] = c[CONST_EPS_OUT] - s * L[LAYER_EPS_IN];
+  }
+}
+
+static inline void Stress(const PetscScalar *L, const PetscScalar m[9], PetscScalar sigma[9])
+{
+  const PetscScalar tr = m[0] + m[4] + m[8];
+
+  for (PetscInt k = 0; k < 9; k++) sigma[k] = 2 * L[LAYER_MU] * m[k];
+  for (PetscInt k = 0; k < 3; k++) sigma[k * 4] += L[LAYER_LAMBDA] * tr;
+}
+
+static inline void StressAt(PetscInt dim, const PetscScalar u_x[], const PetscReal x[], const PetscScalar a[], const PetscInt aOff[], const PetscScalar constants[], PetscScalar sigma[9])
+{
+  const PetscScalar *L = LayerConstants(a, aOff, constants);
+  PetscScalar        m[9];
+
+  MechanicalStrain(dim, u_x, x, constants, L, m);
+  Stress(L, m, sigma);
+}
+
+void f1_thermoelastic_3d(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar f1[])
+{
+  PetscScalar sigma[9];
+
+  StressAt(3, u_x, x, a, aOff, constants, sigma);
+  for (PetscInt k = 0; k < 9; k++) f1[k] = sigma[k];
+}
+
+void f1_thermoelastic_2d(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar f1[])
+{
+  PetscScalar sigma[9];
+
+  StressAt(2, u_x, x, a, aOff, constants, sigma);
+  f1[0] = sigma[0];
+  f1[1] = sigma[1];
+  f1[2] = sigma[3];
+  f1[3] = sigma[4];
+}
+
+void g3_thermoelastic(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, PetscReal u_tShift, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar g3[])
+{
+  const PetscScalar *L      = LayerConstants(a, aOff, constants);
+  const PetscScalar  active = PetscRealPart(L[LAYER_ACTIVE]) < 0.5 ? 0 : 1;
+
+  for (PetscInt i = 0; i < dim; i++) {
+    for (PetscInt k = 0; k < dim; k++) {
+      g3[((i * dim + i) * dim + k) * dim + k] += active * L[LAYER_LAMBDA];
+      g3[((i * dim + k) * dim + i) * dim + k] += active * L[LAYER_MU];
+      g3[((i * dim + k) * dim + k) * dim + i] += active * L[LAYER_MU];
+    }
+  }
+}
+
+void obj_sigma_xx(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar obj[])
+{
+  PetscScalar sigma[9];
+
+  StressAt(dim, u_x, x, a, aOff, constants, sigma);
+  obj[0] = sigma[0];
+}
+
+/* In 3D sigma_yy is the in-plane y stress; in 2D it is the out-of-plane stress (index 2), whose resultant must vanish. */
+void obj_sigma_yy(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar obj[])
+{
+  PetscScalar sigma[9];
+
+  StressAt(dim, u_x, x, a, aOff, constants, sigma);
+  obj[0] = dim == 3 ? sigma[4] : sigma[8];
+}

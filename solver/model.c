@@ -1,0 +1,399 @@
+#include <petscds.h>
+#include "model.h"
+#include "laminate.h"
+#include "elasticity-kernels.h"
+
+static PetscErrorCode ZeroDisplacement(PetscInt dim, PetscReal t, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)
+{
+  for (PetscInt c = 0; c < Nc; c++) u[c] = 0;
+  return 0;
+}
+
+static PetscErrorCode LoadMesh(Model model, const char mesh_file[])
+{
+  DM dist = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMPlexCreateFromFile(model->comm, mesh_file, "fcclsim", PETSC_TRUE, &model->dm));
+  PetscCall(PetscObjectSetName((PetscObject)model->dm, "plate"));
+  PetscCall(DMPlexDistribute(model->dm, 0, NULL, &dist));
+  if (dist) {
+    PetscCall(DMDestroy(&model->dm));
+    model->dm = dist;
+  }
+  PetscCall(DMGetDimension(model->dm, &model->dim));
+  PetscCall(DMViewFromOptions(model->dm, NULL, "-fcclsim_dm_view"));
+  PetscFunctionReturn(0);
+}
+
+/* The pins of the rigid-body constraints, found by coordinates among the local vertices (label "pins", values 1-3). */
+static PetscErrorCode LabelPins(Model model)
+{
+  const PetscInt dim = model->dim;
+  const PetscReal pins[3][3] = {
+    {0, 0, 0},
+    {model->pm.lx / 2, 0, 0},
+    {0, model->pm.ly / 2, 0}
+  };
+  const PetscReal tol = 1e-3 * model->stack->layer[0].thickness / model->stack->layer[0].elements;
+  DMLabel         label;
+  Vec             coords;
+  PetscSection    csection;
+  const PetscScalar *x;
+  PetscInt        vStart, vEnd;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMCreateLabel(model->dm, "pins"));
+  PetscCall(DMGetLabel(model->dm, "pins", &label));
+  PetscCall(DMPlexGetDepthStratum(model->dm, 0, &vStart, &vEnd));
+  PetscCall(DMGetCoordinatesLocal(model->dm, &coords));
+  PetscCall(DMGetCoordinateSection(model->dm, &csection));
+  PetscCall(VecGetArrayRead(coords, &x));
+  for (PetscInt v = vStart; v < vEnd; v++) {
+    PetscInt off;
+    PetscCall(PetscSectionGetOffset(csection, v, &off));
+    for (PetscInt p = 0; p < 3; p++) {
+      PetscBool match = PETSC_TRUE;
+      for (PetscInt d = 0; d < dim; d++) match = (PetscBool)(match && PetscAbsReal(PetscRealPart(x[off + d]) - pins[p][d]) < tol);
+      if (match) PetscCall(DMLabelSetValue(label, v, p + 1));
+    }
+  }
+  PetscCall(VecRestoreArrayRead(coords, &x));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AddConstraint(Model model, const char name[], const char label_name[], PetscInt value, PetscInt ncomp, const PetscInt comps[])
+{
+  DMLabel label;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLabel(model->dm, label_name, &label));
+  PetscCall(DMAddBoundary(model->dm, DM_BC_ESSENTIAL, name, label, 1, &value, 0, ncomp, comps, (void (*)(void))ZeroDisplacement, NULL, NULL, NULL));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AddRigidBodyConstraints(Model model)
+{
+  const PetscInt x = 0, y = 1, z = model->dim - 1, xyz[3] = {0, 1, 2}, yz[2] = {1, 2};
+  DMLabel        faces;
+
+  PetscFunctionBeginUser;
+  PetscCall(LabelPins(model));
+  PetscCall(DMGetLabel(model->dm, "Face Sets", &faces));
+  PetscCheck(faces, model->comm, PETSC_ERR_USER_INPUT, "the mesh has no Face Sets: make it with fcclsim-mesh");
+  PetscCall(DMPlexLabelComplete(model->dm, faces));
+  if (model->pm.symmetry == PLATE_QUARTER) {
+    PetscCall(AddConstraint(model, "symmetry_x", "Face Sets", PLATE_FACE_SYMMETRY_X, 1, &x));
+    if (model->dim == 3) PetscCall(AddConstraint(model, "symmetry_y", "Face Sets", PLATE_FACE_SYMMETRY_Y, 1, &y));
+    PetscCall(AddConstraint(model, "pin_centre", "pins", 1, 1, &z));
+  } else if (model->dim == 3) {
+    PetscCall(AddConstraint(model, "pin_centre", "pins", 1, 3, xyz));
+    PetscCall(AddConstraint(model, "pin_x", "pins", 2, 2, yz));
+    PetscCall(AddConstraint(model, "pin_y", "pins", 3, 1, &z));
+  } else {
+    PetscCall(AddConstraint(model, "pin_centre", "pins", 1, 2, xyz));
+    PetscCall(AddConstraint(model, "pin_x", "pins", 2, 1, &z));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Q2 displacement by default (trilinear hexahedra lock in bending); -displacement_petscspace_degree overrides. */
+static PetscErrorCode SetupDiscretization(Model model)
+{
+  PetscFE   fe, fe_aux;
+  PetscDS   ds;
+  PetscBool set;
+  DM        dm_aux;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-displacement_petscspace_degree", &set));
+  if (!set) PetscCall(PetscOptionsSetValue(NULL, "-displacement_petscspace_degree", "2"));
+  PetscCall(PetscFECreateDefault(model->comm, model->dim, model->dim, PETSC_FALSE, "displacement_", PETSC_DETERMINE, &fe));
+  PetscCall(PetscObjectSetName((PetscObject)fe, "displacement"));
+  PetscCall(DMSetField(model->dm, 0, NULL, (PetscObject)fe));
+  PetscCall(DMCreateDS(model->dm));
+  PetscCall(DMGetDS(model->dm, &ds));
+  PetscCall(PetscDSSetResidual(ds, 0, NULL, model->dim == 3 ? f1_thermoelastic_3d : f1_thermoelastic_2d));
+  PetscCall(PetscDSSetJacobian(ds, 0, 0, NULL, NULL, NULL, g3_thermoelastic));
+  PetscCall(AddRigidBodyConstraints(model));
+
+  /* the layer index, one value per cell, read by the kernels to pick their layer's constants */
+  PetscCall(PetscFECreateLagrange(model->comm, model->dim, 1, PETSC_FALSE, 0, PETSC_DETERMINE, &fe_aux));
+  PetscCall(PetscFECopyQuadrature(fe, fe_aux));
+  PetscCall(DMClone(model->dm, &dm_aux));
+  PetscCall(DMSetField(dm_aux, 0, NULL, (PetscObject)fe_aux));
+  PetscCall(DMCreateDS(dm_aux));
+  PetscCall(DMCreateLocalVector(dm_aux, &model->aux));
+  {
+    DMLabel      cells;
+    PetscSection section;
+    PetscScalar *a;
+    PetscInt     cStart, cEnd;
+
+    PetscCall(DMGetLabel(model->dm, "Cell Sets", &cells));
+    PetscCheck(cells, model->comm, PETSC_ERR_USER_INPUT, "the mesh has no Cell Sets (one per layer): make it with fcclsim-mesh");
+    PetscCall(DMGetLocalSection(dm_aux, &section));
+    PetscCall(DMPlexGetHeightStratum(dm_aux, 0, &cStart, &cEnd));
+    PetscCall(VecGetArray(model->aux, &a));
+    for (PetscInt c = cStart; c < cEnd; c++) {
+      PetscInt value, off;
+      PetscCall(DMLabelGetValue(cells, c, &value));
+      PetscCheck(value >= 1 && value <= model->stack->n, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "cell %" PetscInt_FMT " has layer tag %" PetscInt_FMT ", but the case has %" PetscInt_FMT " layers: mesh and case disagree", c, value, model->stack->n);
+      PetscCall(PetscSectionGetOffset(section, c, &off));
+      a[off] = value - 1;
+    }
+    PetscCall(VecRestoreArray(model->aux, &a));
+  }
+  PetscCall(DMSetAuxiliaryVec(model->dm, NULL, 0, 0, model->aux));
+  PetscCall(DMDestroy(&dm_aux));
+  PetscCall(PetscFEDestroy(&fe_aux));
+  PetscCall(PetscFEDestroy(&fe));
+  PetscFunctionReturn(0);
+}
+
+/* Defaults that work at aspect ratios of 1e3-1e5: a direct solver (AMG stalls on thin-plate bending), the matrix
+   assembled and factored once and reused while the stiffness stays the same. All under the prefix fcclsim_. */
+static PetscErrorCode SetupSolver(Model model)
+{
+  KSP ksp;
+  PC  pc;
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESCreate(model->comm, &model->snes));
+  PetscCall(SNESSetOptionsPrefix(model->snes, "fcclsim_"));
+  PetscCall(SNESSetDM(model->snes, model->dm));
+  PetscCall(DMPlexSetSNESLocalFEM(model->dm, NULL, NULL, NULL));
+  PetscCall(SNESSetType(model->snes, SNESKSPONLY));
+  PetscCall(SNESGetKSP(model->snes, &ksp));
+  PetscCall(KSPSetType(ksp, KSPPREONLY));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCLU));
+  PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+  PetscCall(SNESSetLagJacobianPersists(model->snes, PETSC_TRUE));
+  PetscCall(SNESSetLagPreconditionerPersists(model->snes, PETSC_TRUE));
+  PetscCall(SNESSetFromOptions(model->snes));
+  PetscCall(DMCreateGlobalVector(model->dm, &model->u));
+  PetscCall(PetscObjectSetName((PetscObject)model->u, "displacement_departure"));
+  PetscCall(VecGetSize(model->u, &model->dofs));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], Model *model)
+{
+  Model          m;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscNew(&m));
+  m->comm  = comm;
+  m->pm    = *pm;
+  m->stack = stack;
+  PetscCall(LoadMesh(m, mesh_file));
+  PetscCall(SetupDiscretization(m));
+  PetscCall(SetupSolver(m));
+  m->nconstants = CONST_LAYER0 + LAYER_NUM_CONSTANTS * stack->n;
+  PetscCall(PetscCalloc1(m->nconstants, &m->constants));
+  PetscCall(PetscTime(&t1));
+  m->time_setup = t1 - t0;
+  *model = m;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SetConstants(Model model, PetscReal load_scale, PetscReal eps_out)
+{
+  PetscDS ds;
+
+  PetscFunctionBeginUser;
+  model->constants[CONST_KAPPA_X]    = model->kappa_x;
+  model->constants[CONST_KAPPA_Y]    = model->kappa_y;
+  model->constants[CONST_EPS_X]      = model->eps_x;
+  model->constants[CONST_EPS_Y]      = model->eps_y;
+  model->constants[CONST_EPS_OUT]    = eps_out;
+  model->constants[CONST_LOAD_SCALE] = load_scale;
+  model->constants[CONST_NUM_LAYERS] = model->stack->n;
+  PetscCall(DMGetDS(model->dm, &ds));
+  PetscCall(PetscDSSetConstants(ds, model->nconstants, model->constants));
+  PetscFunctionReturn(0);
+}
+
+/* Layer constants and the laminate-theory reference state (sphere in 3D, cylinder in 2D) of the active layers. */
+PetscErrorCode ModelSetLoads(Model model, const LayerLoad loads[])
+{
+  LaminatePly *ply;
+  PetscInt     nactive = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(model->stack->n, &ply));
+  for (PetscInt i = 0; i < model->stack->n; i++) {
+    PetscScalar  *L = &model->constants[CONST_LAYER0 + LAYER_NUM_CONSTANTS * i];
+    const PetscReal lambda = loads[i].E * loads[i].nu / ((1 + loads[i].nu) * (1 - 2 * loads[i].nu)), mu = loads[i].E / (2 * (1 + loads[i].nu));
+
+    if (L[LAYER_LAMBDA] != lambda || L[LAYER_MU] != mu || PetscRealPart(L[LAYER_ACTIVE]) != (loads[i].active ? 1 : 0)) model->stiffness_changed = PETSC_TRUE;
+    L[LAYER_LAMBDA] = lambda;
+    L[LAYER_MU]     = mu;
+    L[LAYER_EPS_IN] = loads[i].eps_in;
+    L[LAYER_EPS_Z]  = loads[i].eps_z;
+    L[LAYER_ACTIVE] = loads[i].active ? 1 : 0;
+    ply[i].t        = model->stack->layer[i].thickness;
+    ply[i].E        = loads[i].active ? loads[i].E : 0;
+    ply[i].nu       = loads[i].nu;
+    ply[i].eps      = loads[i].eps_in;
+    nactive += loads[i].active ? 1 : 0;
+  }
+  PetscCheck(nactive > 0, model->comm, PETSC_ERR_USER_INPUT, "no active layer left to solve for");
+  if (model->dim == 3) {
+    LaminateSphere s;
+    PetscCall(LaminateSolveSphere(model->stack->n, ply, &s));
+    model->kappa_x = model->kappa_y = s.kappa;
+    model->eps_x = model->eps_y = s.eps0;
+  } else {
+    LaminateCylinder c;
+    PetscCall(LaminateSolveCylinder(model->stack->n, ply, &c));
+    model->kappa_x = c.kappa;
+    model->kappa_y = 0;
+    model->eps_x   = c.epsx0;
+    model->eps_y   = 0;
+    model->eps_out = c.epsy0;
+  }
+  PetscCall(PetscFree(ply));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SolveOnce(Model model, Vec u)
+{
+  SNESConvergedReason reason;
+  KSP                 ksp;
+  PetscInt            its;
+  PetscReal           norm;
+  PetscLogDouble      t0, t1;
+
+  PetscFunctionBeginUser;
+  if (model->stiffness_changed) {
+    /* assemble and factor at the next solve, then keep both */
+    PetscCall(SNESSetLagJacobian(model->snes, -2));
+    PetscCall(SNESSetLagPreconditioner(model->snes, -2));
+    model->stiffness_changed = PETSC_FALSE;
+  }
+  PetscCall(VecZeroEntries(u));
+  PetscCall(PetscTime(&t0));
+  PetscCall(SNESSolve(model->snes, NULL, u));
+  PetscCall(PetscTime(&t1));
+  model->time_solve += t1 - t0;
+  PetscCall(SNESGetConvergedReason(model->snes, &reason));
+  PetscCheck(reason >= 0, model->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: %s (see -fcclsim_ksp_converged_reason, -fcclsim_ksp_monitor)", SNESConvergedReasons[reason]);
+  PetscCall(SNESGetKSP(model->snes, &ksp));
+  PetscCall(KSPGetIterationNumber(ksp, &its));
+  model->iterations += PetscMax(its, 1);
+  PetscCall(VecNorm(u, NORM_INFINITY, &norm));
+  PetscCheck(!PetscIsInfOrNanReal(norm), model->comm, PETSC_ERR_FP, "the solution holds NaN or Inf: check the material data (moduli, nu) of the case");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode IntegrateOutOfPlaneStress(Model model, Vec u, PetscReal *N)
+{
+  PetscDS     ds;
+  PetscScalar integral[1];
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetDS(model->dm, &ds));
+  PetscCall(PetscDSSetObjective(ds, 0, obj_sigma_yy));
+  PetscCall(DMPlexComputeIntegralFEM(model->dm, u, integral, NULL));
+  *N = PetscRealPart(integral[0]);
+  PetscFunctionReturn(0);
+}
+
+/* 3D: one solve. 2D: the out-of-plane strain is the one extra unknown; the problem is linear in it, so solve the
+   thermal problem at the reference's strain and the unit-strain problem with the same factorization, and combine them
+   so that the out-of-plane force vanishes. */
+PetscErrorCode ModelSolve(Model model)
+{
+  PetscFunctionBeginUser;
+  if (model->dim == 3) {
+    PetscCall(SetConstants(model, 1, 0));
+    PetscCall(SolveOnce(model, model->u));
+  } else {
+    Vec       unit;
+    PetscReal N_thermal, N_unit;
+
+    PetscCall(VecDuplicate(model->u, &unit));
+    PetscCall(SetConstants(model, 0, 1));
+    PetscCall(SolveOnce(model, unit));
+    PetscCall(IntegrateOutOfPlaneStress(model, unit, &N_unit));
+    PetscCall(SetConstants(model, 1, model->eps_out));
+    PetscCall(SolveOnce(model, model->u));
+    PetscCall(IntegrateOutOfPlaneStress(model, model->u, &N_thermal));
+    PetscCheck(N_unit > 0, model->comm, PETSC_ERR_PLIB, "out-of-plane stiffness %g is not positive", (double)N_unit);
+    PetscCall(VecAXPY(model->u, -N_thermal / N_unit, unit));
+    model->eps_out -= N_thermal / N_unit;
+    PetscCall(SetConstants(model, 1, model->eps_out));
+    PetscCall(VecDestroy(&unit));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelGetMaxInPlaneStress(Model model, PetscReal smax[])
+{
+  PetscDS         ds;
+  DM              dm_cell;
+  Vec             avg[2];
+  PetscSection    gsec;
+  DMLabel         cells;
+  PetscFE         fe0;
+  PetscInt        cStart, cEnd;
+  PetscReal      *local;
+  void (*obj[2])(PetscInt, PetscInt, PetscInt, const PetscInt[], const PetscInt[], const PetscScalar[], const PetscScalar[], const PetscScalar[], const PetscInt[], const PetscInt[], const PetscScalar[], const PetscScalar[], const PetscScalar[], PetscReal, const PetscReal[], PetscInt, const PetscScalar[], PetscScalar[]) = {obj_sigma_xx, obj_sigma_yy};
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetDS(model->dm, &ds));
+  PetscCall(DMClone(model->dm, &dm_cell));
+  PetscCall(PetscFECreateLagrange(model->comm, model->dim, 1, PETSC_FALSE, 0, PETSC_DETERMINE, &fe0));
+  PetscCall(DMSetField(dm_cell, 0, NULL, (PetscObject)fe0));
+  PetscCall(DMCreateDS(dm_cell));
+  for (PetscInt k = 0; k < 2; k++) {
+    PetscCall(DMCreateGlobalVector(dm_cell, &avg[k]));
+    PetscCall(PetscDSSetObjective(ds, 0, obj[k]));
+    PetscCall(DMPlexComputeCellwiseIntegralFEM(model->dm, model->u, avg[k], NULL));
+  }
+  PetscCall(DMGetLabel(model->dm, "Cell Sets", &cells));
+  PetscCall(DMPlexGetHeightStratum(model->dm, 0, &cStart, &cEnd));
+  PetscCall(PetscCalloc1(model->stack->n, &local));
+  {
+    const PetscScalar *a[2];
+    PetscInt           rStart;
+    PetscCall(VecGetOwnershipRange(avg[0], &rStart, NULL));
+    PetscCall(VecGetArrayRead(avg[0], &a[0]));
+    PetscCall(VecGetArrayRead(avg[1], &a[1]));
+    PetscCall(DMGetGlobalSection(dm_cell, &gsec));
+    for (PetscInt c = cStart; c < cEnd; c++) {
+      PetscInt  layer, gidx;
+      PetscReal vol;
+      PetscCall(PetscSectionGetOffset(gsec, c, &gidx));
+      if (gidx < 0) continue; /* a ghost cell, owned elsewhere */
+      PetscCall(DMLabelGetValue(cells, c, &layer));
+      PetscCall(DMPlexComputeCellGeometryFVM(model->dm, c, &vol, NULL, NULL));
+      for (PetscInt k = 0; k < 2; k++) local[layer - 1] = PetscMax(local[layer - 1], PetscAbsReal(PetscRealPart(a[k][gidx - rStart])) / vol);
+    }
+    PetscCall(VecRestoreArrayRead(avg[0], &a[0]));
+    PetscCall(VecRestoreArrayRead(avg[1], &a[1]));
+  }
+  PetscCallMPI(MPI_Allreduce(local, smax, (PetscMPIInt)model->stack->n, MPIU_REAL, MPI_MAX, model->comm));
+  PetscCall(PetscFree(local));
+  for (PetscInt k = 0; k < 2; k++) PetscCall(VecDestroy(&avg[k]));
+  PetscCall(PetscFEDestroy(&fe0));
+  PetscCall(DMDestroy(&dm_cell));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelDestroy(Model *model)
+{
+  PetscFunctionBeginUser;
+  if (!*model) PetscFunctionReturn(0);
+  PetscCall(VecDestroy(&(*model)->u));
+  PetscCall(VecDestroy(&(*model)->aux));
+  PetscCall(SNESDestroy(&(*model)->snes));
+  PetscCall(DMDestroy(&(*model)->dm));
+  PetscCall(PetscFree((*model)->constants));
+  PetscCall(PetscFree(*model));
+  PetscFunctionReturn(0);
+}

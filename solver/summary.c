@@ -1,0 +1,156 @@
+#include <stdio.h>
+#include "summary.h"
+
+struct _n_Summary {
+  MPI_Comm     comm;
+  char         case_file[PETSC_MAX_PATH_LEN];
+  char         model_name[32];
+  Stack        stack;
+  PetscInt     n, capacity;
+  StateReport *states;
+};
+
+PetscReal CurlEdgeLift(PetscReal k, PetscReal L)
+{
+  const PetscReal R = k != 0 ? 1 / PetscAbsReal(k) : PETSC_MAX_REAL;
+
+  /* past L/(2R) = pi the sample closes into a tube; its height is then the tube's diameter */
+  if (k == 0) return 0;
+  return R * (1 - PetscCosReal(PetscMin(L / (2 * R), PETSC_PI)));
+}
+
+PetscErrorCode SummaryCreate(MPI_Comm comm, const char case_file[], const char model_name[], Stack stack, Summary *summary)
+{
+  Summary s;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&s));
+  s->comm  = comm;
+  s->stack = stack;
+  PetscCall(PetscStrncpy(s->case_file, case_file, sizeof(s->case_file)));
+  PetscCall(PetscStrncpy(s->model_name, model_name, sizeof(s->model_name)));
+  *summary = s;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SummaryAddState(Summary s, const StateReport *state)
+{
+  const PetscInt n = s->stack->n;
+  StateReport   *copy;
+
+  PetscFunctionBeginUser;
+  if (s->n == s->capacity) {
+    StateReport *grown;
+    s->capacity = 2 * s->capacity + 4;
+    PetscCall(PetscCalloc1(s->capacity, &grown));
+    if (s->n) PetscCall(PetscArraycpy(grown, s->states, s->n));
+    PetscCall(PetscFree(s->states));
+    s->states = grown;
+  }
+  copy  = &s->states[s->n++];
+  *copy = *state;
+  PetscCall(PetscMalloc2(n, &copy->active, n, &copy->max_stress));
+  PetscCall(PetscArraycpy(copy->active, state->active, n));
+  PetscCall(PetscArraycpy(copy->max_stress, state->max_stress, n));
+  PetscFunctionReturn(0);
+}
+
+static void WriteNumber(FILE *fp, PetscReal v)
+{
+  if (PetscIsInfOrNanReal(v)) fprintf(fp, "null");
+  else fprintf(fp, "%.12g", (double)v);
+}
+
+static PetscReal RadiusCm(PetscReal k)
+{
+  return k != 0 ? 100 / k : PETSC_INFINITY;
+}
+
+static void WriteCurvature(FILE *fp, const char *key, const Curvature *c)
+{
+  fprintf(fp, "      \"%s\": {\"xx\": ", key);
+  WriteNumber(fp, c->xx);
+  fprintf(fp, ", \"yy\": ");
+  WriteNumber(fp, c->yy);
+  fprintf(fp, ", \"xy\": ");
+  WriteNumber(fp, c->xy);
+  fprintf(fp, ", \"k1\": ");
+  WriteNumber(fp, c->k1);
+  fprintf(fp, ", \"k2\": ");
+  WriteNumber(fp, c->k2);
+  fprintf(fp, "}");
+}
+
+static void WriteState(FILE *fp, Stack stack, const char *model, const StateReport *st)
+{
+  fprintf(fp, "    {\n      \"name\": \"%s\",\n      \"model\": \"%s\",\n      \"temperature_C\": ", st->name, model);
+  WriteNumber(fp, st->temperature - 273.15);
+  fprintf(fp, ",\n      \"active_layers\": [");
+  for (PetscInt i = 0, first = 1; i < stack->n; i++)
+    if (st->active[i]) {
+      fprintf(fp, "%s\"%s\"", first ? "" : ", ", stack->layer[i].name);
+      first = 0;
+    }
+  fprintf(fp, "],\n");
+  WriteCurvature(fp, "center_curvature_1_per_m", &st->mid);
+  fprintf(fp, ",\n");
+  WriteCurvature(fp, "center_curvature_bottom_1_per_m", &st->bottom);
+  fprintf(fp, ",\n");
+  WriteCurvature(fp, "center_curvature_top_1_per_m", &st->top);
+  fprintf(fp, ",\n      \"center_radius_cm\": {\"k1\": ");
+  WriteNumber(fp, RadiusCm(st->mid.k1));
+  fprintf(fp, ", \"k2\": ");
+  WriteNumber(fp, RadiusCm(st->mid.k2));
+  fprintf(fp, "},\n      \"edge_lift_mm\": ");
+  WriteNumber(fp, st->edge_lift * 1e3);
+  fprintf(fp, ",\n      \"laminate_theory_1_per_m\": {\"sphere\": ");
+  WriteNumber(fp, st->kappa_sphere);
+  fprintf(fp, ", \"cylinder\": ");
+  WriteNumber(fp, st->kappa_cylinder);
+  fprintf(fp, "},\n      \"max_inplane_stress_MPa\": {");
+  for (PetscInt i = 0, first = 1; i < stack->n; i++)
+    if (st->active[i]) {
+      fprintf(fp, "%s\"%s\": ", first ? "" : ", ", stack->layer[i].name);
+      WriteNumber(fp, st->max_stress[i] * 1e-6);
+      first = 0;
+    }
+  fprintf(fp, "},\n      \"dofs\": %" PetscInt_FMT ",\n      \"solver_iterations\": %" PetscInt_FMT ",\n", st->dofs, st->iterations);
+  fprintf(fp, "      \"wall_time_s\": {\"setup\": %.3f, \"assembly_and_solve\": %.3f}\n    }", (double)st->time_setup, (double)st->time_assembly_solve);
+}
+
+PetscErrorCode SummaryWrite(Summary s, const char path[])
+{
+  PetscMPIInt rank;
+  char        tmp[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  if (rank == 0) {
+    FILE *fp;
+    PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.part", path));
+    fp = fopen(tmp, "w");
+    PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s (-output): the directory is not writable", tmp);
+    fprintf(fp, "{\n  \"fcclsim_version\": \"%s\",\n  \"case\": \"%s\",\n  \"sign_convention\": \"kappa > 0: top face (last layer) convex, bottom layer (%s) on the concave side; R = 1/kappa\",\n  \"layers\": [", FCCLSIM_VERSION, s->case_file, s->stack->layer[0].name);
+    for (PetscInt i = 0; i < s->stack->n; i++) fprintf(fp, "%s{\"name\": \"%s\", \"material\": \"%s\", \"thickness_um\": %.6g}", i ? ", " : "", s->stack->layer[i].name, s->stack->layer[i].material_name, (double)(s->stack->layer[i].thickness * 1e6));
+    fprintf(fp, "],\n  \"states\": [\n");
+    for (PetscInt k = 0; k < s->n; k++) {
+      WriteState(fp, s->stack, s->model_name, &s->states[k]);
+      fprintf(fp, k + 1 < s->n ? ",\n" : "\n");
+    }
+    fprintf(fp, "  ]\n}\n");
+    PetscCheck(!fclose(fp), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot complete %s", tmp);
+    PetscCheck(!rename(tmp, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", tmp, path);
+  }
+  PetscCallMPI(MPI_Barrier(s->comm));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SummaryDestroy(Summary *s)
+{
+  PetscFunctionBeginUser;
+  if (!*s) PetscFunctionReturn(0);
+  for (PetscInt k = 0; k < (*s)->n; k++) PetscCall(PetscFree2((*s)->states[k].active, (*s)->states[k].max_stress));
+  PetscCall(PetscFree((*s)->states));
+  PetscCall(PetscFree(*s));
+  PetscFunctionReturn(0);
+}

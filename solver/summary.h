@@ -1,0 +1,25 @@
+#pragma once
+/* summary.json: one entry per solved state (process step), written atomically (temporary name, then rename). */
+#include "model.h"
+
+typedef struct {
+  char      name[64];
+  PetscReal temperature; /* K */
+  PetscBool *active;     /* per layer */
+  Curvature mid, bottom, top;
+  PetscReal edge_lift;   /* m, of the sample lying on a table, from k1 over the sample length in that direction */
+  PetscReal *max_stress; /* Pa, per layer, largest |cell-averaged in-plane stress| (NaN for laminate theory) */
+  PetscReal kappa_sphere, kappa_cylinder; /* laminate theory of the same state, 1/m */
+  PetscInt  dofs, iterations;
+  PetscLogDouble time_setup, time_assembly_solve;
+} StateReport;
+
+typedef struct _n_Summary *Summary;
+
+PetscErrorCode SummaryCreate(MPI_Comm comm, const char case_file[], const char model_name[], Stack stack, Summary *summary);
+/* Copies the report; the arrays must hold stack->n entries. */
+PetscErrorCode SummaryAddState(Summary summary, const StateReport *state);
+PetscErrorCode SummaryWrite(Summary summary, const char path[]);
+PetscErrorCode SummaryDestroy(Summary *summary);
+/* Edge lift of a sample of length L with signed curvature k (arc lying on a flat table), m. */
+PetscReal      CurlEdgeLift(PetscReal k, PetscReal L);
