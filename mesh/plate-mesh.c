@@ -55,8 +55,8 @@ static PetscInt LatticeCoordinates(PlateSymmetry symmetry, PetscReal half, Petsc
   return 3;
 }
 
-/* A centre-to-edge line with n elements whose sizes grow geometrically by `ratio` overall (edge / centre). */
-static PetscErrorCode AddRadialLine(int from, int to, PetscInt n, PetscReal ratio, int *tag)
+/* A line with n elements whose sizes grow geometrically from its start to its end by `ratio` overall. */
+static PetscErrorCode AddGradedLine(int from, int to, PetscInt n, PetscReal ratio, int *tag)
 {
   const double progression = n > 1 ? PetscPowReal(ratio, 1.0 / (n - 1)) : 1.0;
 
@@ -74,10 +74,10 @@ static PetscErrorCode AddLatticeLine(int p, int q, PetscReal cp, PetscReal cq, P
 
   PetscFunctionBeginUser;
   if (PetscAbsReal(cp) <= PetscAbsReal(cq)) {
-    PetscCall(AddRadialLine(p, q, n, ratio, &tag));
+    PetscCall(AddGradedLine(p, q, n, ratio, &tag));
     *signed_tag = tag;
   } else {
-    PetscCall(AddRadialLine(q, p, n, ratio, &tag));
+    PetscCall(AddGradedLine(q, p, n, ratio, &tag));
     *signed_tag = -tag;
   }
   PetscFunctionReturn(0);
@@ -95,13 +95,18 @@ static PetscErrorCode BuildBase(const PlateMesh *pm, int base[], PetscInt *nbase
   if (pm->model == MODEL_2D) ys[0] = 0;
   for (PetscInt j = 0; j < npy; j++)
     for (PetscInt i = 0; i < npx; i++) PetscCallGmsh(pt[j][i] = gmshModelGeoAddPoint(xs[i], ys[j], 0, 0, -1, &gmsh_ierr));
-  for (PetscInt j = 0; j < npy; j++)
-    for (PetscInt i = 0; i + 1 < npx; i++) PetscCall(AddLatticeLine(pt[j][i], pt[j][i + 1], xs[i], xs[i + 1], pm->nx, pm->edge_ratio, &hline[j][i]));
   *nbase = 0;
   if (pm->model == MODEL_2D) {
-    for (PetscInt i = 0; i + 1 < npx; i++) base[(*nbase)++] = PetscAbsInt(hline[0][i]);
+    /* base lines run toward +x, or their extrusion toward +z would give inverted (clockwise) quadrilaterals; an
+       edge-to-centre line grades with the inverse progression */
+    for (PetscInt i = 0; i + 1 < npx; i++) {
+      const PetscBool outward = (PetscBool)(PetscAbsReal(xs[i]) <= PetscAbsReal(xs[i + 1]));
+      PetscCall(AddGradedLine(pt[0][i], pt[0][i + 1], pm->nx, outward ? pm->edge_ratio : 1 / pm->edge_ratio, &base[(*nbase)++]));
+    }
     PetscFunctionReturn(0);
   }
+  for (PetscInt j = 0; j < npy; j++)
+    for (PetscInt i = 0; i + 1 < npx; i++) PetscCall(AddLatticeLine(pt[j][i], pt[j][i + 1], xs[i], xs[i + 1], pm->nx, pm->edge_ratio, &hline[j][i]));
   for (PetscInt j = 0; j + 1 < npy; j++)
     for (PetscInt i = 0; i < npx; i++) PetscCall(AddLatticeLine(pt[j][i], pt[j + 1][i], ys[j], ys[j + 1], pm->ny, pm->edge_ratio, &vline[j][i]));
   for (PetscInt j = 0; j + 1 < npy; j++) {
@@ -215,7 +220,7 @@ static PetscErrorCode CheckWritable(const char filename[], const char tmpname[])
 static PetscErrorCode GenerateAndWrite(const PlateMesh *pm, Stack stack, const char tmpname[])
 {
   int       base[4];
-  PetscInt  nbase;
+  PetscInt  nbase = 0;
   PetscBool verbose = PETSC_FALSE;
 
   PetscFunctionBeginUser;

@@ -31,7 +31,7 @@ PetscErrorCode CaseCheckUnusedKeys(MPI_Comm comm, const char source[], const cha
     for (const char *const *ns = namespaces ? namespaces : case_namespaces; *ns; ns++) {
       PetscBool ours;
       PetscCall(PetscStrbeginswith(names[i], *ns, &ours));
-      PetscCheck(!ours, comm, PETSC_ERR_USER_INPUT, "%s: unknown key -%s (value '%s'): no such option; see docs/cases.md for the keys and their units", source, names[i], values[i] ? values[i] : "");
+      PetscCheck(!ours, comm, PETSC_ERR_USER_INPUT, "unknown key -%s (value '%s', in %s or on the command line): no such option; see docs/cases.md for the keys and their units", names[i], values[i] ? values[i] : "", source);
     }
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));

@@ -69,11 +69,12 @@ void g3_thermoelastic(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt 
   const PetscScalar *L      = LayerConstants(a, aOff, constants);
   const PetscScalar  active = PetscRealPart(L[LAYER_ACTIVE]) < 0.5 ? 0 : 1;
 
+  /* PetscDS orders g3 as [test component i][trial component k][test derivative j][trial derivative l] */
   for (PetscInt i = 0; i < dim; i++) {
-    for (PetscInt k = 0; k < dim; k++) {
-      g3[((i * dim + i) * dim + k) * dim + k] += active * L[LAYER_LAMBDA];
-      g3[((i * dim + k) * dim + i) * dim + k] += active * L[LAYER_MU];
-      g3[((i * dim + k) * dim + k) * dim + i] += active * L[LAYER_MU];
+    for (PetscInt j = 0; j < dim; j++) {
+      g3[((i * dim + j) * dim + i) * dim + j] += active * L[LAYER_LAMBDA]; /* lambda d_ij d_kl */
+      g3[((i * dim + i) * dim + j) * dim + j] += active * L[LAYER_MU];     /* mu d_ik d_jl */
+      g3[((i * dim + j) * dim + j) * dim + i] += active * L[LAYER_MU];     /* mu d_il d_jk */
     }
   }
 }

@@ -12,7 +12,8 @@
      sigma = lambda tr(m) I + 2 mu m,   m = eps(u_d) + s (eps(u_r) - eps_th),   eps_th = diag(eps_in, eps_in, eps_z),
    with lambda, mu, eps_in, eps_z of the layer the point lies in (aux field 0 = layer index) and s = CONST_LOAD_SCALE
    (1 for the thermal problem; 0 for the unit out-of-plane strain problem of the 2D model).
-   f1[i][j] = sigma_ij; g3[i][j][k][l] = d sigma_ij / d (grad u_d)_kl = lambda d_ij d_kl + mu (d_ik d_jl + d_il d_jk). */
+   f1[i][j] = sigma_ij;  d sigma_ij / d (grad u_d)_kl = lambda d_ij d_kl + mu (d_ik d_jl + d_il d_jk), which PetscDS
+   stores in g3 as [i][k][j][l] (test component, trial component, test derivative, trial derivative). */
 #include <petscsys.h> /* types and PetscRealPart only: the kernels call no PETSc function */
 
 enum {

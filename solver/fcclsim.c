@@ -16,6 +16,7 @@ typedef struct {
   char      mesh_file[PETSC_MAX_PATH_LEN];
   PetscReal T_stress_free, T_final; /* K */
   PetscReal *T0;                    /* per layer stress-free temperature, K */
+  PetscBool  use_reference;
 } RunOptions;
 
 static PetscErrorCode ReadRunOptions(MPI_Comm comm, Stack stack, RunOptions *run)
@@ -29,6 +30,8 @@ static PetscErrorCode ReadRunOptions(MPI_Comm comm, Stack stack, RunOptions *run
   PetscCall(PetscTestDirectory(FCCLSIM_SOURCE_MATERIALS_DIR, 'r', &exists));
   PetscCall(PetscStrncpy(run->materials_dir, exists ? FCCLSIM_SOURCE_MATERIALS_DIR : FCCLSIM_INSTALL_MATERIALS_DIR, sizeof(run->materials_dir)));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-materials_dir", run->materials_dir, sizeof(run->materials_dir), NULL));
+  run->use_reference = PETSC_TRUE;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-solver_laminate_reference", &run->use_reference, NULL));
   run->mesh_file[0] = 0;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-mesh_file", run->mesh_file, sizeof(run->mesh_file), NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-temperature_stress_free_C", &sf_C, NULL));
@@ -109,7 +112,7 @@ static PetscErrorCode SolveFiniteElements(MPI_Comm comm, const PlateMesh *pm, St
     PetscCall(PetscSNPrintf(mesh, sizeof(mesh), "%s/mesh.msh", run->output));
     PetscCall(PlateMeshWrite(comm, pm, stack, mesh));
   }
-  PetscCall(ModelCreate(comm, pm, stack, mesh, &model));
+  PetscCall(ModelCreate(comm, pm, stack, mesh, run->use_reference, &model));
   PetscCall(PetscTime(&t1));
   PetscCall(ModelSetLoads(model, loads));
   PetscCall(ModelSolve(model));

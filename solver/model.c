@@ -178,7 +178,7 @@ static PetscErrorCode SetupSolver(Model model)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], Model *model)
+PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], PetscBool use_reference, Model *model)
 {
   Model          m;
   PetscLogDouble t0, t1;
@@ -189,6 +189,7 @@ PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, cons
   m->comm  = comm;
   m->pm    = *pm;
   m->stack = stack;
+  m->use_reference = use_reference;
   PetscCall(LoadMesh(m, mesh_file));
   PetscCall(SetupDiscretization(m));
   PetscCall(SetupSolver(m));
@@ -257,6 +258,7 @@ PetscErrorCode ModelSetLoads(Model model, const LayerLoad loads[])
     model->eps_out = c.epsy0;
   }
   PetscCall(PetscFree(ply));
+  if (!model->use_reference) model->kappa_x = model->kappa_y = model->eps_x = model->eps_y = model->eps_out = 0;
   PetscFunctionReturn(0);
 }
 
@@ -323,6 +325,7 @@ PetscErrorCode ModelSolve(Model model)
     PetscCall(SetConstants(model, 1, model->eps_out));
     PetscCall(SolveOnce(model, model->u));
     PetscCall(IntegrateOutOfPlaneStress(model, model->u, &N_thermal));
+    PetscCall(PetscInfo(model->snes, "out-of-plane resultants: unit strain %g N/m, thermal %g N/m\n", (double)N_unit, (double)N_thermal));
     PetscCheck(N_unit > 0, model->comm, PETSC_ERR_PLIB, "out-of-plane stiffness %g is not positive", (double)N_unit);
     PetscCall(VecAXPY(model->u, -N_thermal / N_unit, unit));
     model->eps_out -= N_thermal / N_unit;

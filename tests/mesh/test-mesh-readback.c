@@ -5,6 +5,7 @@ static const char help[] = "Reads a fcclsim-mesh .msh back into DMPlex and check
    - one "Cell Sets" value per layer (layer i -> i+1) with nx*ny*quadrants*elements cells (2D: nx*halves*elements);
    - each layer's volume (2D: area) equals Lx*Ly*h (quarter: /4; 2D: Lx*h or Lx*h/2) to 1e-12 relative. The cells are
      exact boxes, so only round-off separates the sum from the product: 1e-12 leaves room for summing ~1e5 cells;
+   - every cell is positively oriented (det J > 0);
    - the "Face Sets" values of the model's boundary exist and are non-empty. */
 #include <petscdmplex.h>
 #include "case.h"
@@ -28,9 +29,12 @@ static PetscErrorCode CheckLayer(DM dm, const PlateMesh *pm, const Layer *layer,
     PetscCall(ISGetLocalSize(is, &n));
     PetscCall(ISGetIndices(is, &pts));
     for (PetscInt k = 0; k < n; k++) {
-      PetscReal v;
+      PetscReal v, v0[3], J[9], invJ[9], detJ;
       PetscCall(DMPlexComputeCellGeometryFVM(dm, pts[k], &v, NULL, NULL));
       volume += v;
+      /* an inverted cell would integrate with the wrong sign even though its volume looks right */
+      PetscCall(DMPlexComputeCellGeometryFEM(dm, pts[k], NULL, v0, J, invJ, &detJ));
+      PetscCheck(detJ > 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "layer %s: cell %" PetscInt_FMT " is inverted (det J = %g)", layer->name, pts[k], (double)detJ);
     }
     PetscCall(ISRestoreIndices(is, &pts));
     PetscCall(ISDestroy(&is));

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Checks a fcclsim summary.json against laminate theory and independent closed forms.
+
+  check-summary.py SUMMARY.json --against sphere|cylinder --rtol R
+  check-summary.py SUMMARY.json --timoshenko E1,nu1,t1,a1,E2,nu2,t2,a2,dT --rtol R   (bilayer, GPa, um, ppm/K, K)
+  check-summary.py SUMMARY.json --zero-stress --atol-MPa A
+  check-summary.py A.json --same-as B.json --rtol R
+Exit status 0 on success; prints the compared numbers either way.
+"""
+import argparse
+import json
+import sys
+
+
+def timoshenko(E1, nu1, t1, a1, E2, nu2, t2, a2, dT):
+    """Timoshenko's bimetal (J. Opt. Soc. Am. 11 (1925) 233; physics.md 2.2) with plate (biaxial) moduli E/(1-nu),
+    layer 1 at the bottom. Returns kappa with kappa > 0 when the top face is convex: the mismatch eps2 - eps1 < 0
+    (bottom shrinks more) bends the top outward."""
+    m = t1 / t2
+    n = (E1 / (1 - nu1)) / (E2 / (1 - nu2))
+    h = (t1 + t2) * 1e-6
+    deps = (a2 - a1) * 1e-6 * dT
+    magnitude = 6 * deps * (1 + m) ** 2 / (h * (3 * (1 + m) ** 2 + (1 + m * n) * (m * m + 1 / (m * n))))
+    return -magnitude
+
+
+def relerr(a, b):
+    return abs(a - b) / abs(b)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("summary")
+    p.add_argument("--against", choices=["sphere", "cylinder"])
+    p.add_argument("--timoshenko")
+    p.add_argument("--zero-stress", action="store_true")
+    p.add_argument("--same-as")
+    p.add_argument("--rtol", type=float, default=1e-4)
+    p.add_argument("--atol-MPa", type=float, default=1e-6)
+    p.add_argument("--state", type=int, default=-1)
+    a = p.parse_args()
+    state = json.load(open(a.summary))["states"][a.state]
+    k = state["center_curvature_1_per_m"]
+    ok = True
+    if a.against:
+        ref = state["laminate_theory_1_per_m"][a.against]
+        # sphere: both principal curvatures equal it; cylinder: k1 equals it, the section does not bend out of plane
+        pairs = [("k1", k["k1"], ref)] + ([("k2", k["k2"], ref)] if a.against == "sphere" else [])
+        for name, got, want in pairs:
+            e = relerr(got, want)
+            print(f"{name} = {got:.12g}, laminate theory ({a.against}) {want:.12g}, rel. error {e:.2e} (tol {a.rtol:g})")
+            ok &= e <= a.rtol
+    if a.timoshenko:
+        v = [float(x) for x in a.timoshenko.split(",")]
+        want = timoshenko(*v)
+        e = relerr(k["k1"], want)
+        print(f"k1 = {k['k1']:.12g}, Timoshenko bimetal {want:.12g}, rel. error {e:.2e} (tol {a.rtol:g})")
+        ok &= e <= a.rtol
+    if a.zero_stress:
+        s = state["max_inplane_stress_MPa"]
+        worst = max(abs(x) for x in s.values())
+        print(f"largest in-plane stress {worst:.3e} MPa (tol {a.atol_MPa:g}); curvature k1 {k['k1']:.3e} 1/m")
+        ok &= worst <= a.atol_MPa
+    if a.same_as:
+        other = json.load(open(a.same_as))["states"][a.state]["center_curvature_1_per_m"]
+        for name in ("k1", "k2"):
+            if other[name] == 0 and k[name] == 0:
+                continue
+            e = relerr(k[name], other[name])
+            print(f"{name}: {k[name]:.15g} vs {other[name]:.15g}, rel. difference {e:.2e} (tol {a.rtol:g})")
+            ok &= e <= a.rtol
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
