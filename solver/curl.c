@@ -6,22 +6,30 @@
    to the large displacements of a strongly curled sample. A quadratic fit reproduces a quadratic surface exactly. */
 #include "model.h"
 
-/* Basis of the fit in scaled coordinates (xi, eta) = (x/hx, y/hy): 1, xi, eta, xi^2/2, xi eta, eta^2/2 (2D: 1, xi, xi^2/2). */
-static PetscInt FitBasis(PetscInt dim, PetscReal xi, PetscReal eta, PetscReal phi[6])
+/* Basis of the fit in scaled coordinates (xi, eta) = (x/hx, y/hy): 1, xi, eta, xi^2/2, xi eta, eta^2/2 (2D: 1, xi,
+   xi^2/2). A quarter model's centre lies on its symmetry planes, where w is even in x and y: the odd terms vanish and
+   are left out, so a one-sided patch cannot mistake higher-order content for slope or twist. Returns the number of
+   terms; idx[] says where xi^2/2, xi eta and eta^2/2 sit (-1: absent). */
+static PetscInt FitBasis(PetscInt dim, PetscBool even, PetscReal xi, PetscReal eta, PetscReal phi[6], PetscInt idx[3])
 {
-  if (dim == 2) {
-    phi[0] = 1;
-    phi[1] = xi;
-    phi[2] = 0.5 * xi * xi;
-    return 3;
+  PetscInt n = 0;
+
+  phi[n++] = 1;
+  if (!even) phi[n++] = xi;
+  if (!even && dim == 3) phi[n++] = eta;
+  idx[0]   = n;
+  phi[n++] = 0.5 * xi * xi;
+  idx[1]   = -1;
+  idx[2]   = -1;
+  if (dim == 3) {
+    if (!even) {
+      idx[1]   = n;
+      phi[n++] = xi * eta;
+    }
+    idx[2]   = n;
+    phi[n++] = 0.5 * eta * eta;
   }
-  phi[0] = 1;
-  phi[1] = xi;
-  phi[2] = eta;
-  phi[3] = 0.5 * xi * xi;
-  phi[4] = xi * eta;
-  phi[5] = 0.5 * eta * eta;
-  return 6;
+  return n;
 }
 
 /* Solves the small SPD normal equations by Gaussian elimination with partial pivoting. */
@@ -85,7 +93,9 @@ static PetscErrorCode FitSurface(Model model, Vec loc, PetscReal zs, Curvature *
   PetscSection       lsec, gsec, csec;
   Vec                coords;
   const PetscScalar *x, *u;
-  PetscInt           vStart, vEnd, nb = dim == 3 ? 6 : 3;
+  const PetscBool    even = (PetscBool)(model->pm.symmetry == PLATE_QUARTER);
+  PetscReal          phi[6];
+  PetscInt           vStart, vEnd, idx[3], nb = FitBasis(dim, even, 0, 0, phi, idx);
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-curl_fit_radius_mm", &radius_mm, NULL));
@@ -99,7 +109,7 @@ static PetscErrorCode FitSurface(Model model, Vec loc, PetscReal zs, Curvature *
   PetscCall(VecGetArrayRead(loc, &u));
   for (PetscInt v = vStart; v < vEnd; v++) {
     PetscInt  coff, off, goff;
-    PetscReal phi[6], px, py, w;
+    PetscReal px, py, w;
 
     PetscCall(PetscSectionGetOffset(gsec, v, &goff));
     if (goff < 0) continue; /* counted by its owner */
@@ -110,7 +120,7 @@ static PetscErrorCode FitSurface(Model model, Vec loc, PetscReal zs, Curvature *
     if (PetscAbsReal(px) > hx * (1 + 1e-9) || PetscAbsReal(py) > hy * (1 + 1e-9)) continue;
     PetscCall(PetscSectionGetOffset(lsec, v, &off));
     w = PetscRealPart(u[off + dim - 1]);
-    FitBasis(dim, px / hx, py / hy, phi);
+    FitBasis(dim, even, px / hx, py / hy, phi, idx);
     for (PetscInt i = 0; i < nb; i++) {
       for (PetscInt j = 0; j < nb; j++) AtA[i * nb + j] += phi[i] * phi[j];
       Atb[i] += phi[i] * w;
@@ -124,15 +134,10 @@ static PetscErrorCode FitSurface(Model model, Vec loc, PetscReal zs, Curvature *
   for (PetscInt i = 0; i < nb * nb; i++) AtA[i] = sums[i];
   for (PetscInt i = 0; i < nb; i++) Atb[i] = sums[nb * nb + i];
   PetscCall(SolveSmall(nb, AtA, Atb, model->comm));
-  if (dim == 3) {
-    c->xx = model->kappa_x - Atb[3] / (hx * hx);
-    c->xy = -Atb[4] / (hx * hy);
-    c->yy = model->kappa_y - Atb[5] / (hy * hy);
-  } else {
-    c->xx = model->kappa_x - Atb[2] / (hx * hx);
-    c->xy = 0;
-    c->yy = 0; /* generalized plane strain: the section does not bend out of its plane */
-  }
+  /* kappa = -d2w/dx2; the generalized-plane-strain section does not bend out of its plane (kappa_yy = 0) */
+  c->xx = model->kappa_x - Atb[idx[0]] / (hx * hx);
+  c->xy = idx[1] >= 0 ? -Atb[idx[1]] / (hx * hy) : 0;
+  c->yy = idx[2] >= 0 ? model->kappa_y - Atb[idx[2]] / (hy * hy) : 0;
   Principal(c);
   PetscFunctionReturn(0);
 }

@@ -14,14 +14,12 @@ import sys
 
 def timoshenko(E1, nu1, t1, a1, E2, nu2, t2, a2, dT):
     """Timoshenko's bimetal (J. Opt. Soc. Am. 11 (1925) 233; physics.md 2.2) with plate (biaxial) moduli E/(1-nu),
-    layer 1 at the bottom. Returns kappa with kappa > 0 when the top face is convex: the mismatch eps2 - eps1 < 0
-    (bottom shrinks more) bends the top outward."""
+    layer 1 at the bottom. kappa > 0 (top face convex) when the top layer's free strain eps2 exceeds the bottom's."""
     m = t1 / t2
     n = (E1 / (1 - nu1)) / (E2 / (1 - nu2))
     h = (t1 + t2) * 1e-6
     deps = (a2 - a1) * 1e-6 * dT
-    magnitude = 6 * deps * (1 + m) ** 2 / (h * (3 * (1 + m) ** 2 + (1 + m * n) * (m * m + 1 / (m * n))))
-    return -magnitude
+    return 6 * deps * (1 + m) ** 2 / (h * (3 * (1 + m) ** 2 + (1 + m * n) * (m * m + 1 / (m * n))))
 
 
 def relerr(a, b):
