@@ -4,6 +4,9 @@
    face is convex and the bottom layer (the first in -layers) lies on the concave side; the signed curl radius is
    R = 1/kappa. The departure u_d is fitted and the reference state's curvature added exactly, so no digits are lost
    to the large displacements of a strongly curled sample. A quadratic fit reproduces a quadratic surface exactly. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <math.h>
 #include "model.h"
 
 /* Basis of the fit in scaled coordinates (xi, eta) = (x/hx, y/hy): 1, xi, eta, xi^2/2, xi eta, eta^2/2 (2D: 1, xi,
@@ -35,12 +38,15 @@ static PetscInt FitBasis(PetscInt dim, PetscBool even, PetscReal xi, PetscReal e
 /* Solves the small SPD normal equations by Gaussian elimination with partial pivoting. */
 static PetscErrorCode SolveSmall(PetscInt n, PetscReal A[], PetscReal b[], MPI_Comm comm)
 {
+  PetscReal scale = 0;
+
   PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < n; k++) scale = PetscMax(scale, PetscAbsReal(A[k * n + k]));
   for (PetscInt k = 0; k < n; k++) {
     PetscInt p = k;
     for (PetscInt i = k + 1; i < n; i++)
       if (PetscAbsReal(A[i * n + k]) > PetscAbsReal(A[p * n + k])) p = i;
-    PetscCheck(PetscAbsReal(A[p * n + k]) > 1e-300, comm, PETSC_ERR_USER_INPUT, "curvature fit is singular: the fit patch holds too few surface nodes; raise -curl_fit_radius_mm");
+    PetscCheck(PetscAbsReal(A[p * n + k]) > 1e-12 * scale, comm, PETSC_ERR_USER_INPUT, "curvature fit is singular: the fit patch holds too few surface nodes; raise -curl_fit_radius_mm or -curl_map_radius_mm");
     if (p != k) {
       for (PetscInt j = 0; j < n; j++) {
         const PetscReal t = A[k * n + j];
@@ -157,5 +163,158 @@ PetscErrorCode ModelGetCenterCurvature(Model model, Curvature *mid, Curvature *b
   mid->yy = 0.5 * (bottom->yy + top->yy);
   mid->xy = 0.5 * (bottom->xy + top->xy);
   Principal(mid);
+  PetscFunctionReturn(0);
+}
+
+/* Surface nodes (x, y, w_d) of this rank on the surface z = zs, owned ones only. */
+static PetscErrorCode CollectSurface(Model model, Vec loc, PetscReal zs, PetscInt *n, PetscReal **xyw)
+{
+  const PetscInt     dim = model->dim;
+  const PetscReal    tol = 1e-6 * model->stack->z[model->stack->n];
+  PetscSection       lsec, gsec, csec;
+  Vec                coords;
+  const PetscScalar *x, *u;
+  PetscInt           vStart, vEnd, m = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLocalSection(model->dm, &lsec));
+  PetscCall(DMGetGlobalSection(model->dm, &gsec));
+  PetscCall(DMGetCoordinateSection(model->dm, &csec));
+  PetscCall(DMGetCoordinatesLocal(model->dm, &coords));
+  PetscCall(DMPlexGetDepthStratum(model->dm, 0, &vStart, &vEnd));
+  PetscCall(PetscMalloc1(3 * (vEnd - vStart), xyw));
+  PetscCall(VecGetArrayRead(coords, &x));
+  PetscCall(VecGetArrayRead(loc, &u));
+  for (PetscInt v = vStart; v < vEnd; v++) {
+    PetscInt coff, off, goff;
+    PetscCall(PetscSectionGetOffset(gsec, v, &goff));
+    if (goff < 0) continue;
+    PetscCall(PetscSectionGetOffset(csec, v, &coff));
+    if (PetscAbsReal(PetscRealPart(x[coff + dim - 1]) - zs) > tol) continue;
+    PetscCall(PetscSectionGetOffset(lsec, v, &off));
+    (*xyw)[3 * m]     = PetscRealPart(x[coff]);
+    (*xyw)[3 * m + 1] = dim == 3 ? PetscRealPart(x[coff + 1]) : 0;
+    (*xyw)[3 * m + 2] = PetscRealPart(u[off + dim - 1]);
+    m++;
+  }
+  PetscCall(VecRestoreArrayRead(loc, &u));
+  PetscCall(VecRestoreArrayRead(coords, &x));
+  *n = m;
+  PetscFunctionReturn(0);
+}
+
+/* All ranks' surface nodes on rank 0, sorted by (x, y) so that bottom and top pair up node by node. */
+static int CompareXY(const void *a, const void *b)
+{
+  const PetscReal *p = (const PetscReal *)a, *q = (const PetscReal *)b;
+  if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
+  if (p[1] != q[1]) return p[1] < q[1] ? -1 : 1;
+  return 0;
+}
+
+static PetscErrorCode GatherSurface(Model model, Vec loc, PetscReal zs, PetscInt *n, PetscReal **all)
+{
+  PetscReal   *mine;
+  PetscInt     m = 0;
+  PetscMPIInt  size, rank, count = 0, *counts = NULL, *displs = NULL, total = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(model->comm, &size));
+  PetscCallMPI(MPI_Comm_rank(model->comm, &rank));
+  PetscCall(CollectSurface(model, loc, zs, &m, &mine));
+  count = (PetscMPIInt)(3 * m);
+  if (rank == 0) PetscCall(PetscMalloc2(size, &counts, size, &displs));
+  PetscCallMPI(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, model->comm));
+  if (rank == 0)
+    for (PetscMPIInt r = 0; r < size; r++) {
+      displs[r] = total;
+      total += counts[r];
+    }
+  PetscCall(PetscMalloc1(total + 1, all));
+  PetscCallMPI(MPI_Gatherv(mine, count, MPIU_REAL, *all, counts, displs, MPIU_REAL, 0, model->comm));
+  *n = total / 3;
+  if (rank == 0) qsort(*all, (size_t)*n, 3 * sizeof(PetscReal), CompareXY);
+  PetscCall(PetscFree(mine));
+  if (rank == 0) PetscCall(PetscFree2(counts, displs));
+  PetscFunctionReturn(0);
+}
+
+/* Curvature at node i from a quadratic fit of the nodes within radius r (coordinates relative to node i). */
+static PetscErrorCode FitAt(Model model, PetscInt n, const PetscReal xyw[], PetscInt i, PetscReal r, Curvature *c)
+{
+  const PetscInt dim = model->dim;
+  PetscReal      AtA[36] = {0}, Atb[6] = {0}, phi[6];
+  PetscInt       idx[3], nb = FitBasis(dim, PETSC_FALSE, 0, 0, phi, idx);
+
+  PetscFunctionBeginUser;
+  for (PetscInt j = 0; j < n; j++) {
+    const PetscReal dx = xyw[3 * j] - xyw[3 * i], dy = xyw[3 * j + 1] - xyw[3 * i + 1];
+    if (dx * dx + dy * dy > r * r) continue;
+    FitBasis(dim, PETSC_FALSE, dx / r, dy / r, phi, idx);
+    for (PetscInt a = 0; a < nb; a++) {
+      for (PetscInt b = 0; b < nb; b++) AtA[a * nb + b] += phi[a] * phi[b];
+      Atb[a] += phi[a] * xyw[3 * j + 2];
+    }
+  }
+  PetscCall(SolveSmall(nb, AtA, Atb, PETSC_COMM_SELF));
+  c->xx = model->kappa_x - Atb[idx[0]] / (r * r);
+  c->xy = idx[1] >= 0 ? -Atb[idx[1]] / (r * r) : 0;
+  c->yy = idx[2] >= 0 ? model->kappa_y - Atb[idx[2]] / (r * r) : 0;
+  Principal(c);
+  PetscFunctionReturn(0);
+}
+
+/* Direction of k1, degrees from the x axis. */
+static PetscReal PrincipalAngle(const Curvature *c)
+{
+  PetscReal theta = 0.5 * PetscAtan2Real(2 * c->xy, c->xx - c->yy); /* direction of the algebraically larger one */
+  if (c->k1 < 0.5 * (c->xx + c->yy)) theta += 0.5 * PETSC_PI;
+  return theta * 180 / PETSC_PI;
+}
+
+PetscErrorCode ModelWriteCurlMap(Model model, const char path[])
+{
+  PetscReal  *bottom, *top, radius_mm = -1, r;
+  PetscInt    nb, nt;
+  PetscMPIInt rank;
+  Vec         loc;
+
+  PetscFunctionBeginUser;
+  /* default patch: 3.5 times the largest in-plane element: a corner node's one-sided patch still holds a 3 x 3 node
+     stencil, and no node sits on the patch's rim, where round-off would decide whether it counts */
+  {
+    const PetscReal hx = model->pm.lx / 2 / model->pm.nx, hy = model->pm.ly / 2 / model->pm.ny, grade = PetscMax(1.0, 1.0 / model->pm.edge_ratio);
+    r = 3.5 * PetscMax(hx, model->dim == 3 ? hy : 0) * PetscMin(grade, 2.0 * PetscMax(model->pm.nx, model->pm.ny));
+  }
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-curl_map_radius_mm", &radius_mm, NULL));
+  if (radius_mm > 0) r = radius_mm * 1e-3;
+  PetscCall(DMGetLocalVector(model->dm, &loc));
+  PetscCall(VecZeroEntries(loc));
+  PetscCall(DMGlobalToLocal(model->dm, model->u, INSERT_VALUES, loc));
+  PetscCall(GatherSurface(model, loc, 0, &nb, &bottom));
+  PetscCall(GatherSurface(model, loc, model->stack->z[model->stack->n], &nt, &top));
+  PetscCall(DMRestoreLocalVector(model->dm, &loc));
+  PetscCallMPI(MPI_Comm_rank(model->comm, &rank));
+  if (rank == 0) {
+    char  tmp[PETSC_MAX_PATH_LEN];
+    FILE *fp;
+
+    PetscCheck(nb == nt, PETSC_COMM_SELF, PETSC_ERR_PLIB, "bottom and top surfaces have %" PetscInt_FMT " and %" PetscInt_FMT " nodes", nb, nt);
+    /* the mid-surface's w is the mean of the bottom and top faces', node by node */
+    for (PetscInt i = 0; i < nb; i++) bottom[3 * i + 2] = 0.5 * (bottom[3 * i + 2] + top[3 * i + 2]);
+    PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.part", path));
+    fp = fopen(tmp, "w");
+    PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", tmp);
+    fprintf(fp, "x_mm,y_mm,kappa_xx_1_per_m,kappa_yy_1_per_m,kappa_xy_1_per_m,k1_1_per_m,k2_1_per_m,k1_angle_deg,R1_cm,R2_cm\n");
+    for (PetscInt i = 0; i < nb; i++) {
+      Curvature c = {0, 0, 0, 0, 0};
+      PetscCall(FitAt(model, nb, bottom, i, r, &c));
+      fprintf(fp, "%.9g,%.9g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.8g,%.8g\n", (double)(bottom[3 * i] * 1e3), (double)(bottom[3 * i + 1] * 1e3), (double)c.xx, (double)c.yy, (double)c.xy, (double)c.k1, (double)c.k2, (double)PrincipalAngle(&c), (double)(c.k1 != 0 ? 100 / c.k1 : INFINITY), (double)(c.k2 != 0 ? 100 / c.k2 : INFINITY));
+    }
+    PetscCheck(!fclose(fp), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot complete %s", tmp);
+    PetscCheck(!rename(tmp, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", tmp, path);
+  }
+  PetscCall(PetscFree(bottom));
+  PetscCall(PetscFree(top));
   PetscFunctionReturn(0);
 }

@@ -118,6 +118,8 @@ static PetscErrorCode SolveFiniteElements(MPI_Comm comm, const PlateMesh *pm, St
   PetscCall(ModelSolve(model));
   PetscCall(ModelGetCenterCurvature(model, &report->mid, &report->bottom, &report->top));
   PetscCall(ModelGetMaxInPlaneStress(model, report->max_stress));
+  PetscCall(PetscSNPrintf(mesh, sizeof(mesh), "%s/curlmap-%s.csv", run->output, report->name));
+  PetscCall(ModelWriteCurlMap(model, mesh));
   report->dofs                = model->dofs;
   report->iterations          = model->iterations;
   report->time_setup          = t1 - t0;

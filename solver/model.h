@@ -54,6 +54,9 @@ PetscErrorCode ModelSolve(Model model);
 /* Centre curvature of the mid-surface (mean of the bottom and top faces' fits), from patch fits of the total
    displacement; the fit is exact for a quadratic surface. */
 PetscErrorCode ModelGetCenterCurvature(Model model, Curvature *mid, Curvature *bottom, Curvature *top);
+/* The curl map: at every mid-surface node (mean of the bottom and top faces), curvature from a quadratic fit of the
+   nodes within -curl_map_radius_mm; CSV on rank 0, written atomically. Gathers the surface (not the volume) on rank 0. */
+PetscErrorCode ModelWriteCurlMap(Model model, const char path[]);
 /* Largest |cell-averaged in-plane stress| (sigma_xx or sigma_yy; in 2D sigma_xx and the out-of-plane one) per layer, Pa */
 PetscErrorCode ModelGetMaxInPlaneStress(Model model, PetscReal smax[]);
 PetscErrorCode ModelDestroy(Model *model);

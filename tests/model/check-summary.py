@@ -8,6 +8,7 @@
 Exit status 0 on success; prints the compared numbers either way.
 """
 import argparse
+import csv
 import json
 import sys
 
@@ -36,6 +37,9 @@ def main():
     p.add_argument("--rtol", type=float, default=1e-4)
     p.add_argument("--atol-MPa", type=float, default=1e-6)
     p.add_argument("--state", type=int, default=-1)
+    p.add_argument("--curlmap", help="curl-map CSV: its interior must match laminate theory (--against) to --rtol")
+    p.add_argument("--interior", type=float, default=0.5, help="fraction of the half-length counted as interior")
+    p.add_argument("--half-length-mm", type=float, default=5.0)
     a = p.parse_args()
     state = json.load(open(a.summary))["states"][a.state]
     k = state["center_curvature_1_per_m"]
@@ -48,6 +52,20 @@ def main():
             e = relerr(got, want)
             print(f"{name} = {got:.12g}, laminate theory ({a.against}) {want:.12g}, rel. error {e:.2e} (tol {a.rtol:g})")
             ok &= e <= a.rtol
+    if a.curlmap:
+        # away from the free edges (their bending boundary layer is a few thicknesses to ~1 mm wide, physics.md 2.6)
+        # the map must show laminate theory's uniform curvature; the node nearest the centre must equal the centre fit
+        ref = state["laminate_theory_1_per_m"][a.against]
+        lim = a.interior * a.half_length_mm
+        rows = list(csv.DictReader(open(a.curlmap)))
+        inner = [r for r in rows if abs(float(r["x_mm"])) <= lim and abs(float(r["y_mm"])) <= lim]
+        worst = max(relerr(float(r["k1_1_per_m"]), ref) for r in inner)
+        print(f"curl map: {len(rows)} nodes, {len(inner)} interior; worst interior k1 error vs {a.against} {worst:.2e} (tol {a.rtol:g})")
+        ok &= len(inner) > 0 and worst <= a.rtol
+        centre = min(rows, key=lambda r: float(r["x_mm"]) ** 2 + float(r["y_mm"]) ** 2)
+        e = relerr(float(centre["k1_1_per_m"]), k["k1"])
+        print(f"curl map at ({centre['x_mm']}, {centre['y_mm']}) mm: k1 {float(centre['k1_1_per_m']):.10g} vs centre fit {k['k1']:.10g}, {e:.2e}")
+        ok &= e <= a.rtol
     if a.timoshenko:
         v = [float(x) for x in a.timoshenko.split(",")]
         want = timoshenko(*v)
