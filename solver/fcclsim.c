@@ -82,17 +82,13 @@ static PetscErrorCode LaminateReference(Stack stack, const LayerLoad loads[], Pe
   LaminatePly     *ply;
   LaminateSphere   s;
   LaminateCylinder c;
+  PetscInt         n;
+  PetscReal        z0;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(stack->n, &ply));
-  for (PetscInt i = 0; i < stack->n; i++) {
-    ply[i].t   = stack->layer[i].thickness;
-    ply[i].E   = loads[i].active ? loads[i].E : 0;
-    ply[i].nu  = loads[i].nu;
-    ply[i].eps = loads[i].eps_in;
-  }
-  PetscCall(LaminateSolveSphere(stack->n, ply, &s));
-  PetscCall(LaminateSolveCylinder(stack->n, ply, &c));
+  PetscCall(StackActivePlies(stack, loads, &n, &ply, &z0));
+  PetscCall(LaminateSolveSphere(n, ply, &s));
+  PetscCall(LaminateSolveCylinder(n, ply, &c));
   *kappa_sphere   = s.kappa;
   *kappa_cylinder = c.kappa;
   PetscCall(PetscFree(ply));

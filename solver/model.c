@@ -222,16 +222,37 @@ static PetscErrorCode SetConstants(Model model, PetscReal load_scale, PetscReal 
   PetscFunctionReturn(0);
 }
 
+/* The active layers as laminate plies, bottom first, and the height of the lowest one: laminate theory measures z
+   from the bottom of what it is given, the mesh from the bottom of the whole stack. The caller frees *ply. */
+PetscErrorCode StackActivePlies(Stack stack, const LayerLoad loads[], PetscInt *n, LaminatePly **ply, PetscReal *z_bottom)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(stack->n, ply));
+  *n        = 0;
+  *z_bottom = -1;
+  for (PetscInt i = 0; i < stack->n; i++) {
+    if (!loads[i].active) continue;
+    if (*z_bottom < 0) *z_bottom = stack->z[i];
+    (*ply)[*n].t   = stack->layer[i].thickness;
+    (*ply)[*n].E   = loads[i].E;
+    (*ply)[*n].nu  = loads[i].nu;
+    (*ply)[*n].eps = loads[i].eps_in;
+    (*n)++;
+  }
+  PetscCheck(*n > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no active layer left to solve for");
+  PetscFunctionReturn(0);
+}
+
 /* Layer constants and the laminate-theory reference state (sphere in 3D, cylinder in 2D) of the active layers. */
 PetscErrorCode ModelSetLoads(Model model, const LayerLoad loads[])
 {
   LaminatePly *ply;
-  PetscInt     nactive = 0;
+  PetscInt     nply;
+  PetscReal    z0;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(model->stack->n, &ply));
   for (PetscInt i = 0; i < model->stack->n; i++) {
-    PetscScalar  *L = &model->constants[CONST_LAYER0 + LAYER_NUM_CONSTANTS * i];
+    PetscScalar    *L      = &model->constants[CONST_LAYER0 + LAYER_NUM_CONSTANTS * i];
     const PetscReal lambda = loads[i].E * loads[i].nu / ((1 + loads[i].nu) * (1 - 2 * loads[i].nu)), mu = loads[i].E / (2 * (1 + loads[i].nu));
 
     if (L[LAYER_LAMBDA] != lambda || L[LAYER_MU] != mu || PetscRealPart(L[LAYER_ACTIVE]) != (loads[i].active ? 1 : 0)) model->stiffness_changed = PETSC_TRUE;
@@ -240,24 +261,20 @@ PetscErrorCode ModelSetLoads(Model model, const LayerLoad loads[])
     L[LAYER_EPS_IN] = loads[i].eps_in;
     L[LAYER_EPS_Z]  = loads[i].eps_z;
     L[LAYER_ACTIVE] = loads[i].active ? 1 : 0;
-    ply[i].t        = model->stack->layer[i].thickness;
-    ply[i].E        = loads[i].active ? loads[i].E : 0;
-    ply[i].nu       = loads[i].nu;
-    ply[i].eps      = loads[i].eps_in;
-    nactive += loads[i].active ? 1 : 0;
   }
-  PetscCheck(nactive > 0, model->comm, PETSC_ERR_USER_INPUT, "no active layer left to solve for");
+  PetscCall(StackActivePlies(model->stack, loads, &nply, &ply, &z0));
+  /* shift the reference from the active stack's bottom to the mesh's z: eps(z) = eps0 + kappa (z - z0) */
   if (model->dim == 3) {
     LaminateSphere s;
-    PetscCall(LaminateSolveSphere(model->stack->n, ply, &s));
+    PetscCall(LaminateSolveSphere(nply, ply, &s));
     model->kappa_x = model->kappa_y = s.kappa;
-    model->eps_x = model->eps_y = s.eps0;
+    model->eps_x = model->eps_y = s.eps0 - s.kappa * z0;
   } else {
     LaminateCylinder c;
-    PetscCall(LaminateSolveCylinder(model->stack->n, ply, &c));
+    PetscCall(LaminateSolveCylinder(nply, ply, &c));
     model->kappa_x = c.kappa;
     model->kappa_y = 0;
-    model->eps_x   = c.epsx0;
+    model->eps_x   = c.epsx0 - c.kappa * z0;
     model->eps_y   = 0;
     model->eps_out = c.epsy0;
   }

@@ -11,6 +11,7 @@
 #include <petscdmplex.h>
 #include "plate-mesh.h"
 #include "stack.h"
+#include "laminate.h"
 
 /* What one layer contributes to a solve. */
 typedef struct {
@@ -50,6 +51,8 @@ struct _n_Model {
    for the plain displacement, which loses digits on strongly curled 100 mm samples but checks the reference's neutrality */
 PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], PetscBool use_reference, Model *model);
 PetscErrorCode ModelSetLoads(Model model, const LayerLoad loads[]);
+/* The active layers as laminate plies (bottom first) and the height z_bottom of the lowest; free *ply. */
+PetscErrorCode StackActivePlies(Stack stack, const LayerLoad loads[], PetscInt *n, LaminatePly **ply, PetscReal *z_bottom);
 PetscErrorCode ModelSolve(Model model);
 /* Centre curvature of the mid-surface (mean of the bottom and top faces' fits), from patch fits of the total
    displacement; the fit is exact for a quadratic surface. */
