@@ -88,84 +88,6 @@ static PetscReal PatchHalfWidth(PetscReal half, PetscInt n, PetscReal edge_ratio
   return PetscMin(half, PetscMax(0.1 * half, 2.5 * h0));
 }
 
-/* Fit of the departure's thickness-direction displacement on the surface z = zs around the centre. */
-static PetscErrorCode FitSurface(Model model, Vec loc, PetscReal zs, Curvature *c)
-{
-  const PetscInt     dim = model->dim;
-  PetscReal          hx = PatchHalfWidth(model->pm.lx / 2, model->pm.nx, model->pm.edge_ratio);
-  PetscReal          hy = PatchHalfWidth(model->pm.ly / 2, model->pm.ny, model->pm.edge_ratio);
-  const PetscReal    tol = 1e-6 * model->stack->z[model->stack->n];
-  PetscReal          AtA[36] = {0}, Atb[6] = {0}, sums[42], radius_mm = -1;
-  PetscSection       lsec, gsec, csec;
-  Vec                coords;
-  const PetscScalar *x, *u;
-  const PetscBool    even = (PetscBool)(model->pm.symmetry == PLATE_QUARTER);
-  PetscReal          phi[6];
-  PetscInt           vStart, vEnd, idx[3], nb = FitBasis(dim, even, 0, 0, phi, idx);
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-curl_fit_radius_mm", &radius_mm, NULL));
-  if (radius_mm > 0) hx = hy = radius_mm * 1e-3;
-  PetscCall(DMGetLocalSection(model->dm, &lsec));
-  PetscCall(DMGetGlobalSection(model->dm, &gsec));
-  PetscCall(DMGetCoordinateSection(model->dm, &csec));
-  PetscCall(DMGetCoordinatesLocal(model->dm, &coords));
-  PetscCall(DMPlexGetDepthStratum(model->dm, 0, &vStart, &vEnd));
-  PetscCall(VecGetArrayRead(coords, &x));
-  PetscCall(VecGetArrayRead(loc, &u));
-  for (PetscInt v = vStart; v < vEnd; v++) {
-    PetscInt  coff, off, goff;
-    PetscReal px, py, w;
-
-    PetscCall(PetscSectionGetOffset(gsec, v, &goff));
-    if (goff < 0) continue; /* counted by its owner */
-    PetscCall(PetscSectionGetOffset(csec, v, &coff));
-    if (PetscAbsReal(PetscRealPart(x[coff + dim - 1]) - zs) > tol) continue;
-    px = PetscRealPart(x[coff]);
-    py = dim == 3 ? PetscRealPart(x[coff + 1]) : 0;
-    if (PetscAbsReal(px) > hx * (1 + 1e-9) || PetscAbsReal(py) > hy * (1 + 1e-9)) continue;
-    PetscCall(PetscSectionGetOffset(lsec, v, &off));
-    w = PetscRealPart(u[off + dim - 1]);
-    FitBasis(dim, even, px / hx, py / hy, phi, idx);
-    for (PetscInt i = 0; i < nb; i++) {
-      for (PetscInt j = 0; j < nb; j++) AtA[i * nb + j] += phi[i] * phi[j];
-      Atb[i] += phi[i] * w;
-    }
-  }
-  PetscCall(VecRestoreArrayRead(loc, &u));
-  PetscCall(VecRestoreArrayRead(coords, &x));
-  for (PetscInt i = 0; i < nb * nb; i++) sums[i] = AtA[i];
-  for (PetscInt i = 0; i < nb; i++) sums[nb * nb + i] = Atb[i];
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, (PetscMPIInt)(nb * nb + nb), MPIU_REAL, MPI_SUM, model->comm));
-  for (PetscInt i = 0; i < nb * nb; i++) AtA[i] = sums[i];
-  for (PetscInt i = 0; i < nb; i++) Atb[i] = sums[nb * nb + i];
-  PetscCall(SolveSmall(nb, AtA, Atb, model->comm));
-  /* kappa = -d2w/dx2; the generalized-plane-strain section does not bend out of its plane (kappa_yy = 0) */
-  c->xx = model->kappa_x - Atb[idx[0]] / (hx * hx);
-  c->xy = idx[1] >= 0 ? -Atb[idx[1]] / (hx * hy) : 0;
-  c->yy = idx[2] >= 0 ? model->kappa_y - Atb[idx[2]] / (hy * hy) : 0;
-  Principal(c);
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode ModelGetCenterCurvature(Model model, Curvature *mid, Curvature *bottom, Curvature *top)
-{
-  Vec loc;
-
-  PetscFunctionBeginUser;
-  PetscCall(DMGetLocalVector(model->dm, &loc));
-  PetscCall(VecZeroEntries(loc));
-  PetscCall(DMGlobalToLocal(model->dm, model->u, INSERT_VALUES, loc));
-  PetscCall(FitSurface(model, loc, 0, bottom));
-  PetscCall(FitSurface(model, loc, model->stack->z[model->stack->n], top));
-  PetscCall(DMRestoreLocalVector(model->dm, &loc));
-  mid->xx = 0.5 * (bottom->xx + top->xx);
-  mid->yy = 0.5 * (bottom->yy + top->yy);
-  mid->xy = 0.5 * (bottom->xy + top->xy);
-  Principal(mid);
-  PetscFunctionReturn(0);
-}
-
 /* Surface nodes (x, y, w_d) of this rank on the surface z = zs, owned ones only. */
 static PetscErrorCode CollectSurface(Model model, Vec loc, PetscReal zs, PetscInt *n, PetscReal **xyw)
 {
@@ -200,6 +122,62 @@ static PetscErrorCode CollectSurface(Model model, Vec loc, PetscReal zs, PetscIn
   PetscCall(VecRestoreArrayRead(loc, &u));
   PetscCall(VecRestoreArrayRead(coords, &x));
   *n = m;
+  PetscFunctionReturn(0);
+}
+
+/* Fit of the departure's thickness-direction displacement on the surface z = zs around the centre. */
+static PetscErrorCode FitSurface(Model model, Vec loc, PetscReal zs, Curvature *c)
+{
+  const PetscInt  dim  = model->dim;
+  const PetscBool even = (PetscBool)(model->pm.symmetry == PLATE_QUARTER);
+  PetscReal       hx   = PatchHalfWidth(model->pm.lx / 2, model->pm.nx, model->pm.edge_ratio);
+  PetscReal       hy   = PatchHalfWidth(model->pm.ly / 2, model->pm.ny, model->pm.edge_ratio);
+  PetscReal       AtA[36] = {0}, Atb[6] = {0}, sums[42], phi[6], radius_mm = -1, *xyw;
+  PetscInt        n, idx[3], nb = FitBasis(dim, even, 0, 0, phi, idx);
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-curl_fit_radius_mm", &radius_mm, NULL));
+  if (radius_mm > 0) hx = hy = radius_mm * 1e-3;
+  PetscCall(CollectSurface(model, loc, zs, &n, &xyw));
+  for (PetscInt k = 0; k < n; k++) {
+    const PetscReal px = xyw[3 * k], py = xyw[3 * k + 1], w = xyw[3 * k + 2];
+    if (PetscAbsReal(px) > hx * (1 + 1e-9) || PetscAbsReal(py) > hy * (1 + 1e-9)) continue;
+    FitBasis(dim, even, px / hx, py / hy, phi, idx);
+    for (PetscInt i = 0; i < nb; i++) {
+      for (PetscInt j = 0; j < nb; j++) AtA[i * nb + j] += phi[i] * phi[j];
+      Atb[i] += phi[i] * w;
+    }
+  }
+  PetscCall(PetscFree(xyw));
+  for (PetscInt i = 0; i < nb * nb; i++) sums[i] = AtA[i];
+  for (PetscInt i = 0; i < nb; i++) sums[nb * nb + i] = Atb[i];
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, (PetscMPIInt)(nb * nb + nb), MPIU_REAL, MPI_SUM, model->comm));
+  for (PetscInt i = 0; i < nb * nb; i++) AtA[i] = sums[i];
+  for (PetscInt i = 0; i < nb; i++) Atb[i] = sums[nb * nb + i];
+  PetscCall(SolveSmall(nb, AtA, Atb, model->comm));
+  /* kappa = -d2w/dx2; the generalized-plane-strain section does not bend out of its plane (kappa_yy = 0) */
+  c->xx = model->kappa_x - Atb[idx[0]] / (hx * hx);
+  c->xy = idx[1] >= 0 ? -Atb[idx[1]] / (hx * hy) : 0;
+  c->yy = idx[2] >= 0 ? model->kappa_y - Atb[idx[2]] / (hy * hy) : 0;
+  Principal(c);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelGetCenterCurvature(Model model, Curvature *mid, Curvature *bottom, Curvature *top)
+{
+  Vec loc;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLocalVector(model->dm, &loc));
+  PetscCall(VecZeroEntries(loc));
+  PetscCall(DMGlobalToLocal(model->dm, model->u, INSERT_VALUES, loc));
+  PetscCall(FitSurface(model, loc, 0, bottom));
+  PetscCall(FitSurface(model, loc, model->stack->z[model->stack->n], top));
+  PetscCall(DMRestoreLocalVector(model->dm, &loc));
+  mid->xx = 0.5 * (bottom->xx + top->xx);
+  mid->yy = 0.5 * (bottom->yy + top->yy);
+  mid->xy = 0.5 * (bottom->xy + top->xy);
+  Principal(mid);
   PetscFunctionReturn(0);
 }
 
