@@ -80,12 +80,22 @@ static void Principal(Curvature *c)
 }
 
 /* Half-width of the centre patch: 10 % of the half-length, at least 2.5 centre elements (so it holds >= 3 node rows). */
+/* Size of the centre element of a centre-to-edge line of n elements graded by edge_ratio (edge size / centre size). */
+static PetscReal CentreElementSize(PetscReal half, PetscInt n, PetscReal edge_ratio)
+{
+  const PetscReal r = n > 1 ? PetscPowReal(edge_ratio, 1.0 / (n - 1)) : 1.0;
+
+  return PetscAbsReal(r - 1) < 1e-12 ? half / n : half * (r - 1) / (PetscPowReal(r, (PetscReal)n) - 1);
+}
+
+static PetscReal LargestElementSize(PetscReal half, PetscInt n, PetscReal edge_ratio)
+{
+  return CentreElementSize(half, n, edge_ratio) * PetscMax(1.0, edge_ratio);
+}
+
 static PetscReal PatchHalfWidth(PetscReal half, PetscInt n, PetscReal edge_ratio)
 {
-  const PetscReal r  = n > 1 ? PetscPowReal(edge_ratio, 1.0 / (n - 1)) : 1.0;
-  const PetscReal h0 = PetscAbsReal(r - 1) < 1e-12 ? half / n : half * (r - 1) / (PetscPowReal(r, (PetscReal)n) - 1);
-
-  return PetscMin(half, PetscMax(0.1 * half, 2.5 * h0));
+  return PetscMin(half, PetscMax(0.1 * half, 2.5 * CentreElementSize(half, n, edge_ratio)));
 }
 
 /* Surface nodes (x, y, w_d) of this rank on the surface z = zs, owned ones only. */
@@ -260,10 +270,8 @@ PetscErrorCode ModelWriteCurlMap(Model model, const char path[])
   PetscFunctionBeginUser;
   /* default patch: 3.5 times the largest in-plane element: a corner node's one-sided patch still holds a 3 x 3 node
      stencil, and no node sits on the patch's rim, where round-off would decide whether it counts */
-  {
-    const PetscReal hx = model->pm.lx / 2 / model->pm.nx, hy = model->pm.ly / 2 / model->pm.ny, grade = PetscMax(1.0, 1.0 / model->pm.edge_ratio);
-    r = 3.5 * PetscMax(hx, model->dim == 3 ? hy : 0) * PetscMin(grade, 2.0 * PetscMax(model->pm.nx, model->pm.ny));
-  }
+  r = 3.5 * LargestElementSize(model->pm.lx / 2, model->pm.nx, model->pm.edge_ratio);
+  if (model->dim == 3) r = PetscMax(r, 3.5 * LargestElementSize(model->pm.ly / 2, model->pm.ny, model->pm.edge_ratio));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-curl_map_radius_mm", &radius_mm, NULL));
   if (radius_mm > 0) r = radius_mm * 1e-3;
   PetscCall(DMGetLocalVector(model->dm, &loc));

@@ -98,7 +98,7 @@ static PetscErrorCode LaminateReference(Stack stack, const LayerLoad loads[], Pe
 static PetscErrorCode SolveFiniteElements(MPI_Comm comm, const PlateMesh *pm, Stack stack, const RunOptions *run, const LayerLoad loads[], StateReport *report)
 {
   Model          model;
-  char           mesh[PETSC_MAX_PATH_LEN];
+  char           mesh[PETSC_MAX_PATH_LEN], curlmap[PETSC_MAX_PATH_LEN];
   PetscLogDouble t0, t1;
 
   PetscFunctionBeginUser;
@@ -114,8 +114,8 @@ static PetscErrorCode SolveFiniteElements(MPI_Comm comm, const PlateMesh *pm, St
   PetscCall(ModelSolve(model));
   PetscCall(ModelGetCenterCurvature(model, &report->mid, &report->bottom, &report->top));
   PetscCall(ModelGetMaxInPlaneStress(model, report->max_stress));
-  PetscCall(PetscSNPrintf(mesh, sizeof(mesh), "%s/curlmap-%s.csv", run->output, report->name));
-  PetscCall(ModelWriteCurlMap(model, mesh));
+  PetscCall(PetscSNPrintf(curlmap, sizeof(curlmap), "%s/curlmap-%s.csv", run->output, report->name));
+  PetscCall(ModelWriteCurlMap(model, curlmap));
   report->dofs                = model->dofs;
   report->iterations          = model->iterations;
   report->time_setup          = t1 - t0;
