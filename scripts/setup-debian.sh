@@ -7,7 +7,8 @@ packages=(
   libgmsh-dev                         # Gmsh 4.8 C API (gmshc.h)
   libhdf5-openmpi-dev openmpi-bin     # parallel HDF5 and MPI
   libopenblas0                        # MUMPS factorises ~2.3x faster than with the reference BLAS
-  python3 python3-h5py python3-numpy  # petsc_gen_xdmf.py and post/
+  python3 python3-h5py python3-numpy python3-yaml python3-matplotlib  # petsc_gen_xdmf.py and post/
+  paraview python3-paraview xvfb xauth  # pvpython for post/render-curl.py and the output tests (Xvfb if offscreen fails)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -181,8 +181,8 @@ PetscErrorCode ModelGetCenterCurvature(Model model, Curvature *mid, Curvature *b
   PetscCall(DMGetLocalVector(model->dm, &loc));
   PetscCall(VecZeroEntries(loc));
   PetscCall(DMGlobalToLocal(model->dm, model->u, INSERT_VALUES, loc));
-  PetscCall(FitSurface(model, loc, 0, bottom));
-  PetscCall(FitSurface(model, loc, model->stack->z[model->stack->n], top));
+  PetscCall(FitSurface(model, loc, model->z_bottom, bottom));
+  PetscCall(FitSurface(model, loc, model->z_top, top));
   PetscCall(DMRestoreLocalVector(model->dm, &loc));
   mid->xx = 0.5 * (bottom->xx + top->xx);
   mid->yy = 0.5 * (bottom->yy + top->yy);
@@ -260,12 +260,13 @@ static PetscReal PrincipalAngle(const Curvature *c)
   return theta * 180 / PETSC_PI;
 }
 
-PetscErrorCode ModelWriteCurlMap(Model model, const char path[])
+PetscErrorCode ModelComputeCurlMap(Model model, CurlMap *curlmap)
 {
   PetscReal  *bottom, *top, radius_mm = -1, r;
   PetscInt    nb, nt;
   PetscMPIInt rank;
   Vec         loc;
+  CurlMap     map;
 
   PetscFunctionBeginUser;
   /* default patch: 3.5 times the largest in-plane element: a corner node's one-sided patch still holds a 3 x 3 node
@@ -277,30 +278,67 @@ PetscErrorCode ModelWriteCurlMap(Model model, const char path[])
   PetscCall(DMGetLocalVector(model->dm, &loc));
   PetscCall(VecZeroEntries(loc));
   PetscCall(DMGlobalToLocal(model->dm, model->u, INSERT_VALUES, loc));
-  PetscCall(GatherSurface(model, loc, 0, &nb, &bottom));
-  PetscCall(GatherSurface(model, loc, model->stack->z[model->stack->n], &nt, &top));
+  PetscCall(GatherSurface(model, loc, model->z_bottom, &nb, &bottom));
+  PetscCall(GatherSurface(model, loc, model->z_top, &nt, &top));
   PetscCall(DMRestoreLocalVector(model->dm, &loc));
   PetscCallMPI(MPI_Comm_rank(model->comm, &rank));
+  PetscCall(PetscNew(&map));
+  if (rank == 0) {
+    PetscCheck(nb == nt, PETSC_COMM_SELF, PETSC_ERR_PLIB, "bottom and top surfaces have %" PetscInt_FMT " and %" PetscInt_FMT " nodes", nb, nt);
+    map->n = nb;
+    PetscCall(PetscMalloc1(CURL_MAP_COLUMNS * nb, &map->data));
+    for (PetscInt c = 0; c < CURL_MAP_COLUMNS; c++) map->column[c] = &map->data[c * nb];
+    /* the mid-surface's w is the mean of the bottom and top faces', node by node */
+    for (PetscInt i = 0; i < nb; i++) bottom[3 * i + 2] = 0.5 * (bottom[3 * i + 2] + top[3 * i + 2]);
+    for (PetscInt i = 0; i < nb; i++) {
+      const PetscReal x = bottom[3 * i], y = bottom[3 * i + 1];
+      Curvature       c = {0, 0, 0, 0, 0};
+      PetscCall(FitAt(model, nb, bottom, i, r, &c));
+      map->x[i]     = x;
+      map->y[i]     = y;
+      map->w[i]     = bottom[3 * i + 2] - 0.5 * (model->kappa_x * x * x + model->kappa_y * y * y);
+      map->kxx[i]   = c.xx;
+      map->kyy[i]   = c.yy;
+      map->kxy[i]   = c.xy;
+      map->k1[i]    = c.k1;
+      map->k2[i]    = c.k2;
+      map->angle[i] = PrincipalAngle(&c);
+      map->R1[i]    = c.k1 != 0 ? 100 / c.k1 : (PetscReal)INFINITY;
+      map->R2[i]    = c.k2 != 0 ? 100 / c.k2 : (PetscReal)INFINITY;
+    }
+  }
+  PetscCall(PetscFree(bottom));
+  PetscCall(PetscFree(top));
+  *curlmap = map;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode CurlMapWriteCSV(CurlMap map, MPI_Comm comm, const char path[])
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
     char  tmp[PETSC_MAX_PATH_LEN];
     FILE *fp;
 
-    PetscCheck(nb == nt, PETSC_COMM_SELF, PETSC_ERR_PLIB, "bottom and top surfaces have %" PetscInt_FMT " and %" PetscInt_FMT " nodes", nb, nt);
-    /* the mid-surface's w is the mean of the bottom and top faces', node by node */
-    for (PetscInt i = 0; i < nb; i++) bottom[3 * i + 2] = 0.5 * (bottom[3 * i + 2] + top[3 * i + 2]);
     PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.part", path));
     fp = fopen(tmp, "w");
     PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", tmp);
-    fprintf(fp, "x_mm,y_mm,kappa_xx_1_per_m,kappa_yy_1_per_m,kappa_xy_1_per_m,k1_1_per_m,k2_1_per_m,k1_angle_deg,R1_cm,R2_cm\n");
-    for (PetscInt i = 0; i < nb; i++) {
-      Curvature c = {0, 0, 0, 0, 0};
-      PetscCall(FitAt(model, nb, bottom, i, r, &c));
-      fprintf(fp, "%.9g,%.9g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.8g,%.8g\n", (double)(bottom[3 * i] * 1e3), (double)(bottom[3 * i + 1] * 1e3), (double)c.xx, (double)c.yy, (double)c.xy, (double)c.k1, (double)c.k2, (double)PrincipalAngle(&c), (double)(c.k1 != 0 ? 100 / c.k1 : INFINITY), (double)(c.k2 != 0 ? 100 / c.k2 : INFINITY));
-    }
+    fprintf(fp, "x_mm,y_mm,w_mm,kappa_xx_1_per_m,kappa_yy_1_per_m,kappa_xy_1_per_m,k1_1_per_m,k2_1_per_m,k1_angle_deg,R1_cm,R2_cm\n");
+    for (PetscInt i = 0; i < map->n; i++) fprintf(fp, "%.9g,%.9g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.8g,%.8g\n", (double)(map->x[i] * 1e3), (double)(map->y[i] * 1e3), (double)(map->w[i] * 1e3), (double)map->kxx[i], (double)map->kyy[i], (double)map->kxy[i], (double)map->k1[i], (double)map->k2[i], (double)map->angle[i], (double)map->R1[i], (double)map->R2[i]);
     PetscCheck(!fclose(fp), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot complete %s", tmp);
     PetscCheck(!rename(tmp, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", tmp, path);
   }
-  PetscCall(PetscFree(bottom));
-  PetscCall(PetscFree(top));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode CurlMapDestroy(CurlMap *map)
+{
+  PetscFunctionBeginUser;
+  if (!*map) PetscFunctionReturn(0);
+  PetscCall(PetscFree((*map)->data));
+  PetscCall(PetscFree(*map));
   PetscFunctionReturn(0);
 }

@@ -12,19 +12,22 @@ static inline const PetscScalar *LayerConstants(const PetscScalar a[], const Pet
 static inline void MechanicalStrain(PetscInt dim, const PetscScalar u_x[], const PetscReal x[], const PetscScalar c[], const PetscScalar *L, PetscScalar m[9])
 {
   const PetscScalar s = c[CONST_LOAD_SCALE], z = x[dim - 1];
+  const PetscScalar nz = L[LAYER_LAMBDA] / (L[LAYER_LAMBDA] + 2 * L[LAYER_MU]);
+  const PetscScalar mx = c[CONST_EPS_X] + c[CONST_KAPPA_X] * z - s * (L[LAYER_EX0] + L[LAYER_EX1] * z);
 
   for (PetscInt k = 0; k < 9; k++) m[k] = 0;
-  if (PetscRealPart(L[LAYER_ACTIVE]) < 0.5) return;
   for (PetscInt i = 0; i < dim; i++)
     for (PetscInt j = 0; j < dim; j++) m[i * 3 + j] = 0.5 * (u_x[i * dim + j] + u_x[j * dim + i]);
+  if (PetscRealPart(L[LAYER_ACTIVE]) < 0.5) return; /* an inactive layer: no reference, no eigenstrain */
   if (dim == 3) {
-    m[0] += s * (c[CONST_EPS_X] + c[CONST_KAPPA_X] * z - L[LAYER_EPS_IN]);
-    m[4] += s * (c[CONST_EPS_Y] + c[CONST_KAPPA_Y] * z - L[LAYER_EPS_IN]);
-    m[8] -= s * L[LAYER_EPS_Z];
+    const PetscScalar my = c[CONST_EPS_Y] + c[CONST_KAPPA_Y] * z - s * (L[LAYER_EY0] + L[LAYER_EY1] * z);
+    m[0] += mx;
+    m[4] += my;
+    m[8] -= nz * (mx + my);
   } else {
-    m[0] += s * (c[CONST_EPS_X] + c[CONST_KAPPA_X] * z - L[LAYER_EPS_IN]);
-    m[4] -= s * L[LAYER_EPS_Z];
-    m[8] = c[CONST_EPS_OUT] - s * L[LAYER_EPS_IN];
+    m[0] += mx;
+    m[8] = c[CONST_EPS_OUT] - s * (L[LAYER_EY0] + L[LAYER_EY1] * z);
+    m[4] -= nz * (mx + m[8]);
   }
 }
 
@@ -36,7 +39,7 @@ static inline void Stress(const PetscScalar *L, const PetscScalar m[9], PetscSca
   for (PetscInt k = 0; k < 3; k++) sigma[k * 4] += L[LAYER_LAMBDA] * tr;
 }
 
-static inline void StressAt(PetscInt dim, const PetscScalar u_x[], const PetscReal x[], const PetscScalar a[], const PetscInt aOff[], const PetscScalar constants[], PetscScalar sigma[9])
+void ThermoelasticStress(PetscInt dim, const PetscScalar u_x[], const PetscReal x[], const PetscScalar a[], const PetscInt aOff[], const PetscScalar constants[], PetscScalar sigma[9])
 {
   const PetscScalar *L = LayerConstants(a, aOff, constants);
   PetscScalar        m[9];
@@ -49,7 +52,7 @@ void f1_thermoelastic_3d(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscI
 {
   PetscScalar sigma[9];
 
-  StressAt(3, u_x, x, a, aOff, constants, sigma);
+  ThermoelasticStress(3, u_x, x, a, aOff, constants, sigma);
   for (PetscInt k = 0; k < 9; k++) f1[k] = sigma[k];
 }
 
@@ -57,7 +60,7 @@ void f1_thermoelastic_2d(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscI
 {
   PetscScalar sigma[9];
 
-  StressAt(2, u_x, x, a, aOff, constants, sigma);
+  ThermoelasticStress(2, u_x, x, a, aOff, constants, sigma);
   f1[0] = sigma[0];
   f1[1] = sigma[1];
   f1[2] = sigma[3];
@@ -66,15 +69,14 @@ void f1_thermoelastic_2d(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscI
 
 void g3_thermoelastic(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, PetscReal u_tShift, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar g3[])
 {
-  const PetscScalar *L      = LayerConstants(a, aOff, constants);
-  const PetscScalar  active = PetscRealPart(L[LAYER_ACTIVE]) < 0.5 ? 0 : 1;
+  const PetscScalar *L = LayerConstants(a, aOff, constants);
 
   /* PetscDS orders g3 as [test component i][trial component k][test derivative j][trial derivative l] */
   for (PetscInt i = 0; i < dim; i++) {
     for (PetscInt j = 0; j < dim; j++) {
-      g3[((i * dim + j) * dim + i) * dim + j] += active * L[LAYER_LAMBDA]; /* lambda d_ij d_kl */
-      g3[((i * dim + i) * dim + j) * dim + j] += active * L[LAYER_MU];     /* mu d_ik d_jl */
-      g3[((i * dim + j) * dim + j) * dim + i] += active * L[LAYER_MU];     /* mu d_il d_jk */
+      g3[((i * dim + j) * dim + i) * dim + j] += L[LAYER_LAMBDA]; /* lambda d_ij d_kl */
+      g3[((i * dim + i) * dim + j) * dim + j] += L[LAYER_MU];     /* mu d_ik d_jl */
+      g3[((i * dim + j) * dim + j) * dim + i] += L[LAYER_MU];     /* mu d_il d_jk */
     }
   }
 }
@@ -83,7 +85,7 @@ void obj_sigma_xx(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff
 {
   PetscScalar sigma[9];
 
-  StressAt(dim, u_x, x, a, aOff, constants, sigma);
+  ThermoelasticStress(dim, u_x, x, a, aOff, constants, sigma);
   obj[0] = sigma[0];
 }
 
@@ -92,6 +94,6 @@ void obj_sigma_yy(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff
 {
   PetscScalar sigma[9];
 
-  StressAt(dim, u_x, x, a, aOff, constants, sigma);
+  ThermoelasticStress(dim, u_x, x, a, aOff, constants, sigma);
   obj[0] = dim == 3 ? sigma[4] : sigma[8];
 }

@@ -6,7 +6,8 @@ static const char help[] = "fcclsim: curl of flexible copper-clad laminates by t
 #include <errno.h>
 #include <math.h>
 #include "case.h"
-#include "laminate.h"
+#include "process.h"
+#include "field-output.h"
 #include "summary.h"
 
 typedef struct {
@@ -14,14 +15,12 @@ typedef struct {
   char      output[PETSC_MAX_PATH_LEN];
   char      materials_dir[PETSC_MAX_PATH_LEN];
   char      mesh_file[PETSC_MAX_PATH_LEN];
-  PetscReal T_stress_free, T_final; /* K */
-  PetscReal *T0;                    /* per layer stress-free temperature, K */
-  PetscBool  use_reference;
+  PetscBool use_reference;
+  PetscBool output_fields; /* -output_fields: HDF5 + XDMF for ParaView (solver/field-output.c) */
 } RunOptions;
 
-static PetscErrorCode ReadRunOptions(MPI_Comm comm, Stack stack, RunOptions *run)
+static PetscErrorCode ReadRunOptions(RunOptions *run)
 {
-  PetscReal sf_C = 350, final_C = 25;
   PetscBool exists;
 
   PetscFunctionBeginUser;
@@ -32,21 +31,10 @@ static PetscErrorCode ReadRunOptions(MPI_Comm comm, Stack stack, RunOptions *run
   PetscCall(PetscOptionsGetString(NULL, NULL, "-materials_dir", run->materials_dir, sizeof(run->materials_dir), NULL));
   run->use_reference = PETSC_TRUE;
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-solver_laminate_reference", &run->use_reference, NULL));
+  run->output_fields = PETSC_TRUE;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-output_fields", &run->output_fields, NULL));
   run->mesh_file[0] = 0;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-mesh_file", run->mesh_file, sizeof(run->mesh_file), NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-temperature_stress_free_C", &sf_C, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-temperature_final_C", &final_C, NULL));
-  PetscCheck(sf_C > -273.15 && final_C > -273.15, comm, PETSC_ERR_USER_INPUT, "%s: temperatures must lie above absolute zero (-temperature_stress_free_C %g, -temperature_final_C %g)", run->case_file, (double)sf_C, (double)final_C);
-  run->T_stress_free = sf_C + 273.15;
-  run->T_final       = final_C + 273.15;
-  PetscCall(PetscMalloc1(stack->n, &run->T0));
-  for (PetscInt i = 0; i < stack->n; i++) {
-    char      key[PETSC_MAX_PATH_LEN];
-    PetscReal T0_C = sf_C;
-    PetscCall(PetscSNPrintf(key, sizeof(key), "-layers_%s_stress_free_C", stack->layer[i].name));
-    PetscCall(PetscOptionsGetReal(NULL, NULL, key, &T0_C, NULL));
-    run->T0[i] = T0_C + 273.15;
-  }
   PetscFunctionReturn(0);
 }
 
@@ -63,127 +51,158 @@ static PetscErrorCode MakeOutputDirectory(MPI_Comm comm, const char dir[])
   PetscFunctionReturn(0);
 }
 
-/* A uniform cool-down (or heat-up) of every layer from its stress-free temperature to T; moduli at T. */
-static PetscErrorCode LoadsForUniformTemperature(Stack stack, const PetscReal T0[], PetscReal T, LayerLoad loads[])
-{
-  PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < stack->n; i++) {
-    Material m = stack->layer[i].material;
-    PetscCall(MaterialGetModulus(m, T, &loads[i].E));
-    PetscCall(MaterialGetThermalStrain(m, T0[i], T, &loads[i].eps_in, &loads[i].eps_z));
-    loads[i].nu     = m->nu;
-    loads[i].active = PETSC_TRUE;
-  }
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode LaminateReference(Stack stack, const LayerLoad loads[], PetscReal *kappa_sphere, PetscReal *kappa_cylinder)
-{
-  LaminatePly     *ply;
-  LaminateSphere   s;
-  LaminateCylinder c;
+/* The laminate-theory history of every step, for the 3D model's reference (plate) and the 2D model's (cylinder):
+   cheap, and run to the end before any finite-element solve, so that a process that cannot be carried out (a
+   temperature outside a material's table, say) stops the run before anything is written. */
+typedef struct {
   PetscInt         n;
-  PetscReal        z0;
+  LaminateHistory *plate, *cylinder; /* the state each step leaves */
+} ProcessStates;
 
+static PetscErrorCode RunLaminateHistory(Stack stack, Process process, ProcessStates *ps)
+{
   PetscFunctionBeginUser;
-  PetscCall(StackActivePlies(stack, loads, &n, &ply, &z0));
-  PetscCall(LaminateSolveSphere(n, ply, &s));
-  PetscCall(LaminateSolveCylinder(n, ply, &c));
-  *kappa_sphere   = s.kappa;
-  *kappa_cylinder = c.kappa;
-  PetscCall(PetscFree(ply));
+  ps->n = process->n;
+  PetscCall(PetscMalloc2(ps->n, &ps->plate, ps->n, &ps->cylinder));
+  for (PetscInt k = 0; k < ps->n; k++) {
+    const PetscInt from = process->step[k].from >= 0 ? process->step[k].from : k - 1;
+    PetscCall(LaminateHistoryCreate(stack, LAMINATE_PLATE, &ps->plate[k]));
+    PetscCall(LaminateHistoryCreate(stack, LAMINATE_CYLINDER, &ps->cylinder[k]));
+    if (from >= 0) {
+      PetscCall(LaminateHistoryCopy(ps->plate[from], ps->plate[k]));
+      PetscCall(LaminateHistoryCopy(ps->cylinder[from], ps->cylinder[k]));
+    }
+    PetscCall(ProcessApplyStep(process, k, ps->plate[k]));
+    PetscCall(ProcessApplyStep(process, k, ps->cylinder[k]));
+  }
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SolveFiniteElements(MPI_Comm comm, const PlateMesh *pm, Stack stack, const RunOptions *run, const LayerLoad loads[], StateReport *report)
+static PetscErrorCode ProcessStatesDestroy(ProcessStates *ps)
 {
-  Model          model;
-  char           mesh[PETSC_MAX_PATH_LEN], curlmap[PETSC_MAX_PATH_LEN];
-  PetscLogDouble t0, t1;
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < ps->n; k++) {
+    PetscCall(LaminateHistoryDestroy(&ps->plate[k]));
+    PetscCall(LaminateHistoryDestroy(&ps->cylinder[k]));
+  }
+  PetscCall(PetscFree2(ps->plate, ps->cylinder));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SolveFiniteElements(Model model, const RunOptions *run, LaminateHistory h, FieldOutput fields, PetscInt k, StateReport *report)
+{
+  char           path[PETSC_MAX_PATH_LEN];
+  PetscLogDouble t0 = model->time_solve;
+  CurlMap        map;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscTime(&t0));
-  if (run->mesh_file[0]) PetscCall(PetscStrncpy(mesh, run->mesh_file, sizeof(mesh)));
-  else {
-    PetscCall(PetscSNPrintf(mesh, sizeof(mesh), "%s/mesh.msh", run->output));
-    PetscCall(PlateMeshWrite(comm, pm, stack, mesh));
-  }
-  PetscCall(ModelCreate(comm, pm, stack, mesh, run->use_reference, &model));
-  PetscCall(PetscTime(&t1));
-  PetscCall(ModelSetLoads(model, loads));
+  PetscCall(ModelSetLoads(model, h->load));
   PetscCall(ModelSolve(model));
   PetscCall(ModelGetCenterCurvature(model, &report->mid, &report->bottom, &report->top));
   PetscCall(ModelGetMaxInPlaneStress(model, report->max_stress));
-  PetscCall(PetscSNPrintf(curlmap, sizeof(curlmap), "%s/curlmap-%s.csv", run->output, report->name));
-  PetscCall(ModelWriteCurlMap(model, curlmap));
+  PetscCall(ModelComputeCurlMap(model, &map));
+  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/curlmap-%s.csv", run->output, report->name));
+  PetscCall(CurlMapWriteCSV(map, model->comm, path));
+  if (fields) {
+    PetscCall(FieldOutputWriteState(fields, model, k, report->name, h->T));
+    PetscCall(FieldOutputWriteCurlMap(fields, map->n, (const PetscReal *const *)map->column));
+  }
+  PetscCall(CurlMapDestroy(&map));
   report->dofs                = model->dofs;
   report->iterations          = model->iterations;
-  report->time_setup          = t1 - t0;
-  report->time_assembly_solve = model->time_solve;
-  PetscCall(ModelDestroy(&model));
+  report->time_setup          = model->time_setup;
+  report->time_assembly_solve = model->time_solve - t0;
   PetscFunctionReturn(0);
 }
 
-/* The laminate-theory model reports the cylinder in 2D-like fashion: k1 = kappa_cylinder (the measured curl). */
-static void ReportLaminateTheory(StateReport *report)
+/* The laminate-theory model reports the cylinder (the measured curl of a free sample); stresses from laminate theory */
+static PetscErrorCode ReportLaminateTheory(LaminateHistory cylinder, StateReport *report)
 {
+  PetscFunctionBeginUser;
   report->mid.xx = report->kappa_cylinder;
   report->mid.yy = 0;
   report->mid.xy = 0;
   report->mid.k1 = report->kappa_cylinder;
   report->mid.k2 = 0;
   report->bottom = report->top = report->mid;
+  PetscCall(LaminateHistoryMaxStress(cylinder, report->max_stress));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintState(MPI_Comm comm, PetscInt k, const ProcessStep *st, const StateReport *r)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscPrintf(comm, "[%" PetscInt_FMT "] %-13s %-11s at %6.1f C: k1 = %+.8e 1/m (R1 = %+.4g cm), k2 = %+.4e 1/m, edge lift %.3g mm; laminate theory plate %+.8e, cylinder %+.8e 1/m\n", k, r->name, ProcessStepTypeNames[st->type], (double)(r->temperature - 273.15), (double)r->mid.k1, r->mid.k1 != 0 ? (double)(100 / r->mid.k1) : (double)INFINITY, (double)r->mid.k2, (double)(r->edge_lift * 1e3), (double)r->kappa_sphere, (double)r->kappa_cylinder));
+  PetscFunctionReturn(0);
 }
 
 int main(int argc, char **argv)
 {
-  MPI_Comm    comm;
-  RunOptions  run;
-  PlateMesh   pm;
-  Stack       stack;
-  LayerLoad  *loads;
-  StateReport report;
-  Summary     summary;
-  char        path[PETSC_MAX_PATH_LEN];
+  MPI_Comm      comm;
+  RunOptions    run;
+  PlateMesh     pm;
+  Stack         stack;
+  Process       process;
+  ProcessStates states;
+  Model         model  = NULL;
+  FieldOutput   fields = NULL;
+  StateReport   report;
+  Summary       summary;
+  char          path[PETSC_MAX_PATH_LEN];
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   comm = PETSC_COMM_WORLD;
   PetscCall(CaseLoad(comm, argc, argv, run.case_file, sizeof(run.case_file)));
   PetscCall(StackCreateFromOptions(comm, run.case_file, &stack));
-  PetscCall(ReadRunOptions(comm, stack, &run));
+  PetscCall(ReadRunOptions(&run));
   PetscCall(StackLoadMaterials(comm, stack, run.materials_dir));
   PetscCall(PlateMeshFromOptions(comm, run.case_file, &pm));
+  PetscCall(ProcessCreateFromOptions(comm, run.case_file, stack, &process));
   PetscCall(CaseCheckUnusedKeys(comm, run.case_file, NULL));
   PetscCall(StackView(stack, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(PlateMeshView(&pm, PETSC_VIEWER_STDOUT_WORLD));
+  PetscCall(ProcessView(process, stack, PETSC_VIEWER_STDOUT_WORLD));
+  PetscCall(RunLaminateHistory(stack, process, &states));
   PetscCall(MakeOutputDirectory(comm, run.output));
 
-  PetscCall(PetscMalloc1(stack->n, &loads));
+  if (pm.model != MODEL_LAMINATE) {
+    if (run.mesh_file[0]) PetscCall(PetscStrncpy(path, run.mesh_file, sizeof(path)));
+    else {
+      PetscCall(PetscSNPrintf(path, sizeof(path), "%s/mesh.msh", run.output));
+      PetscCall(PlateMeshWrite(comm, &pm, stack, path));
+    }
+    PetscCall(ModelCreate(comm, &pm, stack, path, run.use_reference, &model));
+    if (run.output_fields) PetscCall(FieldOutputCreate(comm, run.output, &fields));
+  }
+  PetscCall(SummaryCreate(comm, run.case_file, ModelKindNames[pm.model], stack, &summary));
   PetscCall(PetscMemzero(&report, sizeof(report)));
   PetscCall(PetscMalloc2(stack->n, &report.active, stack->n, &report.max_stress));
-  PetscCall(LoadsForUniformTemperature(stack, run.T0, run.T_final, loads));
-  for (PetscInt i = 0; i < stack->n; i++) {
-    report.active[i]     = loads[i].active;
-    report.max_stress[i] = (PetscReal)NAN;
-  }
-  PetscCall(PetscStrncpy(report.name, "cooled", sizeof(report.name)));
-  report.temperature = run.T_final;
-  PetscCall(LaminateReference(stack, loads, &report.kappa_sphere, &report.kappa_cylinder));
-  if (pm.model == MODEL_LAMINATE) ReportLaminateTheory(&report);
-  else PetscCall(SolveFiniteElements(comm, &pm, stack, &run, loads, &report));
-  report.edge_lift = CurlEdgeLift(report.mid.k1, PetscAbsReal(report.mid.xx) >= PetscAbsReal(report.mid.yy) ? pm.lx : pm.ly);
-  PetscCall(PetscPrintf(comm, "%s at %g C (%s): centre curvature k1 = %.10g 1/m, k2 = %.10g 1/m (R1 = %.4g cm), edge lift %.3g mm; laminate theory sphere %.10g, cylinder %.10g 1/m; %" PetscInt_FMT " DOFs\n", report.name, (double)(report.temperature - 273.15), ModelKindNames[pm.model], (double)report.mid.k1, (double)report.mid.k2, (double)(100 / report.mid.k1), (double)(report.edge_lift * 1e3), (double)report.kappa_sphere, (double)report.kappa_cylinder, report.dofs));
+  for (PetscInt k = 0; k < process->n; k++) {
+    LaminateHistory plate = states.plate[k], cylinder = states.cylinder[k];
 
-  PetscCall(SummaryCreate(comm, run.case_file, ModelKindNames[pm.model], stack, &summary));
-  PetscCall(SummaryAddState(summary, &report));
+    PetscCall(PetscStrncpy(report.name, process->step[k].name, sizeof(report.name)));
+    PetscCall(PetscStrncpy(report.step_type, ProcessStepTypeNames[process->step[k].type], sizeof(report.step_type)));
+    report.temperature    = plate->T;
+    report.kappa_sphere   = plate->strain.kx;
+    report.kappa_cylinder = cylinder->strain.kx;
+    for (PetscInt i = 0; i < stack->n; i++) report.active[i] = plate->load[i].active;
+    if (model) PetscCall(SolveFiniteElements(model, &run, pm.model == MODEL_3D ? plate : cylinder, fields, k, &report));
+    else PetscCall(ReportLaminateTheory(cylinder, &report));
+    report.edge_lift = CurlEdgeLift(report.mid.k1, PetscAbsReal(report.mid.xx) >= PetscAbsReal(report.mid.yy) ? pm.lx : pm.ly);
+    PetscCall(PrintState(comm, k, &process->step[k], &report));
+    PetscCall(SummaryAddState(summary, &report));
+  }
+  if (fields) PetscCall(FieldOutputFinish(fields));
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/summary.json", run.output));
   PetscCall(SummaryWrite(summary, path));
-  PetscCall(PetscPrintf(comm, "wrote %s\n", path));
+  PetscCall(PetscPrintf(comm, "%s (%" PetscInt_FMT " DOFs): wrote %s\n", ModelKindNames[pm.model], report.dofs, path));
 
   PetscCall(SummaryDestroy(&summary));
+  PetscCall(FieldOutputDestroy(&fields));
+  PetscCall(ModelDestroy(&model));
   PetscCall(PetscFree2(report.active, report.max_stress));
-  PetscCall(PetscFree(loads));
-  PetscCall(PetscFree(run.T0));
+  PetscCall(ProcessStatesDestroy(&states));
+  PetscCall(ProcessDestroy(&process));
   PetscCall(StackDestroy(&stack));
   PetscCall(PetscFinalize());
   return 0;

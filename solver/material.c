@@ -199,11 +199,31 @@ static PetscErrorCode PiecewiseLinearDestroy(PiecewiseLinear *f)
   PetscFunctionReturn(0);
 }
 
+/* -material_<name>_Tg_C (optional) and -material_<name>_rubbery_ratio (default 1e-3, assumed: glassy GPa to rubbery
+   MPa, physics.md 1.2) */
+static PetscErrorCode ReadGlassTransition(MPI_Comm comm, const char name[], const char source[], PetscReal *Tg, PetscReal *ratio)
+{
+  char      key[PETSC_MAX_PATH_LEN];
+  PetscReal Tg_C = 0;
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  PetscCall(MaterialKey(name, "Tg_C", key, sizeof(key)));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, key, &Tg_C, &set));
+  PetscCheck(!set || (Tg_C > -CELSIUS_OFFSET && !PetscIsInfOrNanReal(Tg_C)), comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s = %.6g C; it must lie above -273.15 C", name, source, key, (double)Tg_C);
+  *Tg = set ? Tg_C + CELSIUS_OFFSET : 0;
+  PetscCall(MaterialKey(name, "rubbery_ratio", key, sizeof(key)));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, key, ratio, NULL));
+  PetscCheck(*ratio > 0 && *ratio <= 1, comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s = %.6g; the rubbery-to-glassy modulus ratio must lie in (0, 1]", name, source, key, (double)*ratio);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MaterialCreateFromOptions(MPI_Comm comm, const char name[], const char source[], Material *mat)
 {
   RawTable        E, alpha, alpha_z;
   PetscReal       nu          = 0.0;
   PetscBool       extrapolate = PETSC_FALSE, zset = PETSC_FALSE;
+  PetscReal       Tg = 0, rubbery_ratio = 1e-3;
   const char     *src = source ? source : "options database";
   Material        m;
 
@@ -217,6 +237,7 @@ PetscErrorCode MaterialCreateFromOptions(MPI_Comm comm, const char name[], const
   PetscCall(ReadTable(comm, name, src, &SpecAlphaZ, &alpha_z, &zset));
   PetscCall(ReadExtrapolate(comm, name, src, &extrapolate));
   if (!zset) alpha_z = alpha; /* default: isotropic expansion */
+  PetscCall(ReadGlassTransition(comm, name, src, &Tg, &rubbery_ratio));
 
   PetscCall(PetscNew(&m));
   PetscCall(PetscStrncpy(m->name, name, sizeof(m->name)));
@@ -225,8 +246,11 @@ PetscErrorCode MaterialCreateFromOptions(MPI_Comm comm, const char name[], const
   PetscCall(PiecewiseLinearCreateFromRaw(&alpha, &m->alpha));
   PetscCall(PiecewiseLinearCreateFromRaw(&alpha_z, &m->alpha_z));
   m->nu          = nu;
-  m->extrapolate = extrapolate;
-  *mat           = m;
+  m->extrapolate   = extrapolate;
+  m->Tg            = Tg;
+  m->rubbery_ratio = rubbery_ratio;
+  m->rubbery       = Tg > 0;
+  *mat             = m;
   PetscFunctionReturn(0);
 }
 
@@ -339,6 +363,41 @@ PetscErrorCode MaterialGetModulus(Material mat, PetscReal T, PetscReal *E)
   PetscCheck(mat && E, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "material.c: MaterialGetModulus needs a material and an output pointer");
   PetscCall(PiecewiseLinearEvaluate(&mat->E, mat->extrapolate, T, E, &inside));
   PetscCall(MaterialCheckInside(mat, "E", &mat->E, inside, T, T));
+  if (mat->rubbery && mat->Tg > 0) {
+    const PetscReal s = (T - (mat->Tg - MATERIAL_TG_HALF_WIDTH)) / (2 * MATERIAL_TG_HALF_WIDTH);
+    *E *= PetscPowReal(mat->rubbery_ratio, PetscMin(1, PetscMax(0, s)));
+  }
+  PetscFunctionReturn(0);
+}
+
+static int CompareReal(const void *a, const void *b)
+{
+  const PetscReal x = *(const PetscReal *)a, y = *(const PetscReal *)b;
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+PetscErrorCode MaterialGetModulusBreakpoints(Material mat, PetscReal a, PetscReal b, PetscInt max, PetscInt *n, PetscReal T[])
+{
+  const PetscReal lo = PetscMin(a, b), hi = PetscMax(a, b);
+  PetscReal       cand[MATERIAL_TABLE_MAX + 2];
+  PetscInt        nc = 0, m = 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < mat->E.n && nc < MATERIAL_TABLE_MAX; k++) cand[nc++] = mat->E.T[k];
+  if (mat->rubbery && mat->Tg > 0) {
+    cand[nc++] = mat->Tg - MATERIAL_TG_HALF_WIDTH;
+    cand[nc++] = mat->Tg + MATERIAL_TG_HALF_WIDTH;
+  }
+  qsort(cand, (size_t)nc, sizeof(PetscReal), CompareReal);
+  for (PetscInt k = 0; k < nc && m < max; k++)
+    if (cand[k] > lo && cand[k] < hi) T[m++] = cand[k];
+  if (b < a)
+    for (PetscInt k = 0; k < m / 2; k++) {
+      const PetscReal t = T[k];
+      T[k]              = T[m - 1 - k];
+      T[m - 1 - k]      = t;
+    }
+  *n = m;
   PetscFunctionReturn(0);
 }
 
@@ -389,6 +448,7 @@ PetscErrorCode MaterialView(Material mat, PetscViewer viewer)
   PetscCall(PiecewiseLinearView(&mat->alpha, "alpha in-plane (ppm/K)", PPM, viewer));
   PetscCall(PiecewiseLinearView(&mat->alpha_z, "alpha through-thickness (ppm/K)", PPM, viewer));
   PetscCall(PetscViewerASCIIPrintf(viewer, "outside the tables: %s\n", mat->extrapolate ? "constant extrapolation" : "error"));
+  if (mat->Tg > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "Tg: %.6g C; above it E x %.3g (%s)\n", (double)(mat->Tg - CELSIUS_OFFSET), (double)mat->rubbery_ratio, mat->rubbery ? "on" : "off: -process_tg_model none"));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);
 }

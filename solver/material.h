@@ -22,13 +22,23 @@ struct _n_Material {
   PiecewiseLinear E, alpha, alpha_z;
   PetscReal       nu;
   PetscBool       extrapolate; /* constant extrapolation outside the tables */
+  PetscReal       Tg;            /* glass transition, K; 0 when the material declares none */
+  PetscReal       rubbery_ratio; /* modulus above Tg / glassy modulus */
+  PetscBool       rubbery;       /* apply the drop above Tg (-process_tg_model rubbery) */
 };
 
-/* Reads -material_<name>_{E_GPa,E_T_C,nu,alpha_ppm_per_K,alpha_T_C,alpha_z_ppm_per_K,alpha_z_T_C,extrapolate}. */
+/* Half-width of the glass transition: the modulus falls log-linearly over [Tg - 5 K, Tg + 5 K] (physics.md 1.2: the
+   fall from GPa to MPa happens within about 20 K for amorphous BPADA polyimides; 10 K keeps it inside that). */
+#define MATERIAL_TG_HALF_WIDTH 5.0
+
+/* Reads -material_<name>_{E_GPa,E_T_C,nu,alpha_ppm_per_K,alpha_T_C,alpha_z_ppm_per_K,alpha_z_T_C,extrapolate,Tg_C,rubbery_ratio}. */
 PetscErrorCode MaterialCreateFromOptions(MPI_Comm comm, const char name[], const char source[], Material *mat);
 PetscErrorCode MaterialDestroy(Material *mat);
-/* E in Pa at T in K */
+/* E in Pa at T in K, with the drop above Tg when the material has a Tg and mat->rubbery is set */
 PetscErrorCode MaterialGetModulus(Material mat, PetscReal T, PetscReal *E);
+/* Temperatures (K) where E(T) has a kink inside (a, b): table breakpoints and the ends of the glass transition.
+   Fills at most max values, sorted in the direction from a to b. */
+PetscErrorCode MaterialGetModulusBreakpoints(Material mat, PetscReal a, PetscReal b, PetscInt max, PetscInt *n, PetscReal T[]);
 /* Exact integral of the instantaneous CTE over [T0, T] (piecewise-linear alpha => trapezoid per segment, splitting
    at the table's breakpoints; sign follows T - T0). eps_in is the in-plane free strain, eps_z the through-thickness one. */
 PetscErrorCode MaterialGetThermalStrain(Material mat, PetscReal T0, PetscReal T, PetscReal *eps_in, PetscReal *eps_z);

@@ -1,6 +1,6 @@
 #include <petscds.h>
 #include "model.h"
-#include "laminate.h"
+#include "laminate-history.h"
 #include "elasticity-kernels.h"
 
 static PetscErrorCode ZeroDisplacement(PetscInt dim, PetscReal t, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)
@@ -14,28 +14,51 @@ static PetscErrorCode LoadMesh(Model model, const char mesh_file[])
   DM dist = NULL;
 
   PetscFunctionBeginUser;
-  PetscCall(DMPlexCreateFromFile(model->comm, mesh_file, "fcclsim", PETSC_TRUE, &model->dm));
-  PetscCall(PetscObjectSetName((PetscObject)model->dm, "plate"));
-  PetscCall(DMPlexDistribute(model->dm, 0, NULL, &dist));
+  PetscCall(DMPlexCreateFromFile(model->comm, mesh_file, "fcclsim", PETSC_TRUE, &model->dm_base));
+  PetscCall(PetscObjectSetName((PetscObject)model->dm_base, "plate"));
+  PetscCall(DMPlexDistribute(model->dm_base, 0, NULL, &dist));
   if (dist) {
-    PetscCall(DMDestroy(&model->dm));
-    model->dm = dist;
+    PetscCall(DMDestroy(&model->dm_base));
+    model->dm_base = dist;
   }
-  PetscCall(DMGetDimension(model->dm, &model->dim));
-  PetscCall(DMViewFromOptions(model->dm, NULL, "-fcclsim_dm_view"));
+  PetscCall(DMGetDimension(model->dm_base, &model->dim));
+  PetscCall(DMViewFromOptions(model->dm_base, NULL, "-fcclsim_dm_view"));
   PetscFunctionReturn(0);
 }
 
-/* The pins of the rigid-body constraints, found by coordinates among the local vertices (label "pins", values 1-3). */
+/* Smallest element height through the stack, for coordinate tolerances */
+static PetscReal SmallestElementHeight(Stack stack)
+{
+  PetscReal h = PETSC_MAX_REAL;
+
+  for (PetscInt i = 0; i < stack->n; i++) h = PetscMin(h, stack->layer[i].thickness / stack->layer[i].elements);
+  return h;
+}
+
+/* A fresh label of this name on the current dm (clones of one base mesh may share their labels). */
+static PetscErrorCode FreshLabel(DM dm, const char name[], DMLabel *label)
+{
+  PetscBool has;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMHasLabel(dm, name, &has));
+  if (has) PetscCall(DMRemoveLabel(dm, name, NULL));
+  PetscCall(DMCreateLabel(dm, name));
+  PetscCall(DMGetLabel(dm, name, label));
+  PetscFunctionReturn(0);
+}
+
+/* The pins of the rigid-body constraints on the bottom face of the active stack, found by coordinates among the local
+   vertices (label "pins", values 1-3). */
 static PetscErrorCode LabelPins(Model model)
 {
-  const PetscInt dim = model->dim;
-  const PetscReal pins[3][3] = {
+  const PetscInt  dim = model->dim;
+  PetscReal       pins[3][3] = {
     {0, 0, 0},
     {model->pm.lx / 2, 0, 0},
     {0, model->pm.ly / 2, 0}
   };
-  const PetscReal tol = 1e-3 * model->stack->layer[0].thickness / model->stack->layer[0].elements;
+  const PetscReal tol = 1e-3 * SmallestElementHeight(model->stack);
   DMLabel         label;
   Vec             coords;
   PetscSection    csection;
@@ -43,8 +66,8 @@ static PetscErrorCode LabelPins(Model model)
   PetscInt        vStart, vEnd;
 
   PetscFunctionBeginUser;
-  PetscCall(DMCreateLabel(model->dm, "pins"));
-  PetscCall(DMGetLabel(model->dm, "pins", &label));
+  for (PetscInt p = 0; p < 3; p++) pins[p][dim - 1] = model->z_bottom;
+  PetscCall(FreshLabel(model->dm, "pins", &label));
   PetscCall(DMPlexGetDepthStratum(model->dm, 0, &vStart, &vEnd));
   PetscCall(DMGetCoordinatesLocal(model->dm, &coords));
   PetscCall(DMGetCoordinateSection(model->dm, &csection));
@@ -52,7 +75,7 @@ static PetscErrorCode LabelPins(Model model)
   for (PetscInt v = vStart; v < vEnd; v++) {
     PetscInt off;
     PetscCall(PetscSectionGetOffset(csection, v, &off));
-    for (PetscInt p = 0; p < 3; p++) {
+    for (PetscInt p = 0; p < dim; p++) { /* 2D: A and B only */
       PetscBool match = PETSC_TRUE;
       for (PetscInt d = 0; d < dim; d++) match = (PetscBool)(match && PetscAbsReal(PetscRealPart(x[off + d]) - pins[p][d]) < tol);
       if (match) PetscCall(DMLabelSetValue(label, v, p + 1));
@@ -69,6 +92,52 @@ static PetscErrorCode AddConstraint(Model model, const char name[], const char l
   PetscFunctionBeginUser;
   PetscCall(DMGetLabel(model->dm, label_name, &label));
   PetscCall(DMAddBoundary(model->dm, DM_BC_ESSENTIAL, name, label, 1, &value, 0, ncomp, comps, (void (*)(void))ZeroDisplacement, NULL, NULL, NULL));
+  PetscFunctionReturn(0);
+}
+
+/* Every mesh point (vertex, edge, face, cell) with a vertex outside the active stack's z-range belongs to inactive cells
+   only, because the active layers are contiguous: label "inactive", and its dofs are held at zero. Deciding by
+   coordinates gives every rank the same answer for the points it shares. */
+static PetscErrorCode ConstrainInactive(Model model)
+{
+  const PetscReal    tol = 1e-3 * SmallestElementHeight(model->stack);
+  const PetscInt     comps[3] = {0, 1, 2};
+  DMLabel            label;
+  Vec                coords;
+  PetscSection       csec;
+  const PetscScalar *x;
+  PetscInt           pStart, pEnd, vStart, vEnd, count = 0, one = 1;
+
+  PetscFunctionBeginUser;
+  PetscCall(FreshLabel(model->dm, "inactive", &label));
+  PetscCall(DMPlexGetChart(model->dm, &pStart, &pEnd));
+  PetscCall(DMPlexGetDepthStratum(model->dm, 0, &vStart, &vEnd));
+  PetscCall(DMGetCoordinatesLocal(model->dm, &coords));
+  PetscCall(DMGetCoordinateSection(model->dm, &csec));
+  PetscCall(VecGetArrayRead(coords, &x));
+  for (PetscInt p = pStart; p < pEnd; p++) {
+    PetscInt *closure = NULL, nc;
+    PetscBool outside = PETSC_FALSE;
+    PetscCall(DMPlexGetTransitiveClosure(model->dm, p, PETSC_TRUE, &nc, &closure));
+    for (PetscInt k = 0; k < nc && !outside; k++) {
+      const PetscInt v = closure[2 * k];
+      PetscInt       off;
+      PetscReal      z;
+      if (v < vStart || v >= vEnd) continue;
+      PetscCall(PetscSectionGetOffset(csec, v, &off));
+      z       = PetscRealPart(x[off + model->dim - 1]);
+      outside = (PetscBool)(z < model->z_bottom - tol || z > model->z_top + tol);
+    }
+    PetscCall(DMPlexRestoreTransitiveClosure(model->dm, p, PETSC_TRUE, &nc, &closure));
+    if (outside) {
+      PetscCall(DMLabelSetValue(label, p, 1));
+      count++;
+    }
+  }
+  PetscCall(VecRestoreArrayRead(coords, &x));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &count, 1, MPIU_INT, MPI_SUM, model->comm));
+  PetscCall(PetscInfo(model->dm, "%" PetscInt_FMT " mesh points outside the active layers [%g, %g] m\n", count, (double)model->z_bottom, (double)model->z_top));
+  if (count) PetscCall(DMAddBoundary(model->dm, DM_BC_ESSENTIAL, "inactive_layers", label, 1, &one, 0, model->dim, comps, (void (*)(void))ZeroDisplacement, NULL, NULL, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -94,6 +163,7 @@ static PetscErrorCode AddRigidBodyConstraints(Model model)
     PetscCall(AddConstraint(model, "pin_centre", "pins", 1, 2, xyz));
     PetscCall(AddConstraint(model, "pin_x", "pins", 2, 1, &z));
   }
+  PetscCall(ConstrainInactive(model));
   PetscFunctionReturn(0);
 }
 
@@ -195,10 +265,9 @@ PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, cons
   m->stack = stack;
   m->use_reference = use_reference;
   PetscCall(LoadMesh(m, mesh_file));
-  PetscCall(SetupDiscretization(m));
-  PetscCall(SetupSolver(m));
   m->nconstants = CONST_LAYER0 + LAYER_NUM_CONSTANTS * stack->n;
   PetscCall(PetscCalloc1(m->nconstants, &m->constants));
+  PetscCall(PetscCalloc1(stack->n, &m->active));
   PetscCall(PetscTime(&t1));
   m->time_setup = t1 - t0;
   *model = m;
@@ -222,64 +291,78 @@ static PetscErrorCode SetConstants(Model model, PetscReal load_scale, PetscReal 
   PetscFunctionReturn(0);
 }
 
-/* The active layers as laminate plies, bottom first, and the height of the lowest one: laminate theory measures z
-   from the bottom of what it is given, the mesh from the bottom of the whole stack. The caller frees *ply. */
-PetscErrorCode StackActivePlies(Stack stack, const LayerLoad loads[], PetscInt *n, LaminatePly **ply, PetscReal *z_bottom)
+/* A new discretization on a fresh clone of the base mesh for the current set of active layers */
+static PetscErrorCode Rebuild(Model model)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(stack->n, ply));
-  *n        = 0;
-  *z_bottom = -1;
-  for (PetscInt i = 0; i < stack->n; i++) {
-    if (!loads[i].active) continue;
-    if (*z_bottom < 0) *z_bottom = stack->z[i];
-    (*ply)[*n].t   = stack->layer[i].thickness;
-    (*ply)[*n].E   = loads[i].E;
-    (*ply)[*n].nu  = loads[i].nu;
-    (*ply)[*n].eps = loads[i].eps_in;
-    (*n)++;
-  }
-  PetscCheck(*n > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no active layer left to solve for");
+  PetscCall(VecDestroy(&model->u));
+  PetscCall(VecDestroy(&model->aux));
+  PetscCall(SNESDestroy(&model->snes));
+  PetscCall(DMDestroy(&model->dm));
+  PetscCall(DMClone(model->dm_base, &model->dm));
+  PetscCall(PetscObjectSetName((PetscObject)model->dm, "plate"));
+  PetscCall(SetupDiscretization(model));
+  PetscCall(SetupSolver(model));
+  PetscCall(DMViewFromOptions(model->dm, NULL, "-fcclsim_model_dm_view"));
+  model->stiffness_changed = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
-/* Layer constants and the laminate-theory reference state (sphere in 3D, cylinder in 2D) of the active layers. */
+/* Layer constants and the laminate-theory reference state (plate in 3D, cylinder in 2D) of the active layers. */
 PetscErrorCode ModelSetLoads(Model model, const LayerLoad loads[])
 {
-  LaminatePly *ply;
-  PetscInt     nply;
-  PetscReal    z0;
+  LaminateLayer *layer;
+  LaminateStrain s;
+  PetscInt       nl;
+  PetscReal      Emax    = 0;
+  PetscBool      changed = (PetscBool)!model->dm;
 
   PetscFunctionBeginUser;
+  model->z_bottom = -1;
   for (PetscInt i = 0; i < model->stack->n; i++) {
-    PetscScalar    *L      = &model->constants[CONST_LAYER0 + LAYER_NUM_CONSTANTS * i];
-    const PetscReal lambda = loads[i].E * loads[i].nu / ((1 + loads[i].nu) * (1 - 2 * loads[i].nu)), mu = loads[i].E / (2 * (1 + loads[i].nu));
+    if (loads[i].active != model->active[i]) changed = PETSC_TRUE;
+    model->active[i] = loads[i].active;
+    if (!loads[i].active) continue;
+    if (model->z_bottom < 0) model->z_bottom = model->stack->z[i];
+    model->z_top = model->stack->z[i + 1];
+  }
+  PetscCheck(model->z_bottom >= 0, model->comm, PETSC_ERR_USER_INPUT, "no active layer left to solve for");
+  if (changed) PetscCall(Rebuild(model));
+  for (PetscInt i = 0; i < model->stack->n; i++)
+    if (loads[i].active) Emax = PetscMax(Emax, loads[i].E);
+  for (PetscInt i = 0; i < model->stack->n; i++) {
+    PetscScalar    *L  = &model->constants[CONST_LAYER0 + LAYER_NUM_CONSTANTS * i];
+    const PetscReal E  = loads[i].active ? loads[i].E : 1e-12 * Emax, nu = loads[i].active ? loads[i].nu : 0.3;
+    const PetscReal lambda = E * nu / ((1 + nu) * (1 - 2 * nu)), mu = E / (2 * (1 + nu));
 
     if (L[LAYER_LAMBDA] != lambda || L[LAYER_MU] != mu || PetscRealPart(L[LAYER_ACTIVE]) != (loads[i].active ? 1 : 0)) model->stiffness_changed = PETSC_TRUE;
     L[LAYER_LAMBDA] = lambda;
     L[LAYER_MU]     = mu;
-    L[LAYER_EPS_IN] = loads[i].eps_in;
-    L[LAYER_EPS_Z]  = loads[i].eps_z;
+    L[LAYER_EX0]    = loads[i].ex;
+    L[LAYER_EX1]    = loads[i].gx;
+    L[LAYER_EY0]    = loads[i].ey;
+    L[LAYER_EY1]    = loads[i].gy;
+    L[LAYER_EZ]     = loads[i].ez;
     L[LAYER_ACTIVE] = loads[i].active ? 1 : 0;
   }
-  PetscCall(StackActivePlies(model->stack, loads, &nply, &ply, &z0));
-  /* shift the reference from the active stack's bottom to the mesh's z: eps(z) = eps0 + kappa (z - z0) */
+  PetscCall(StackActiveLayers(model->stack, loads, &nl, &layer));
+  PetscCall(LaminateSolveStrain(nl, layer, model->dim == 3 ? LAMINATE_PLATE : LAMINATE_CYLINDER, &s));
+  model->eps_x   = s.ex;
+  model->kappa_x = s.kx;
   if (model->dim == 3) {
-    LaminateSphere s;
-    PetscCall(LaminateSolveSphere(nply, ply, &s));
-    model->kappa_x = model->kappa_y = s.kappa;
-    model->eps_x = model->eps_y = s.eps0 - s.kappa * z0;
+    model->eps_y   = s.ey;
+    model->kappa_y = s.ky;
   } else {
-    LaminateCylinder c;
-    PetscCall(LaminateSolveCylinder(nply, ply, &c));
-    model->kappa_x = c.kappa;
-    model->kappa_y = 0;
-    model->eps_x   = c.epsx0 - c.kappa * z0;
     model->eps_y   = 0;
-    model->eps_out = c.epsy0;
+    model->kappa_y = 0;
+    model->eps_out = s.ey;
+    PetscCall(LaminateSolveStrain(nl, layer, LAMINATE_CYLINDER_UNIT, &model->unit));
   }
-  PetscCall(PetscFree(ply));
-  if (!model->use_reference) model->kappa_x = model->kappa_y = model->eps_x = model->eps_y = model->eps_out = 0;
+  PetscCall(PetscFree(layer));
+  if (!model->use_reference) {
+    model->kappa_x = model->kappa_y = model->eps_x = model->eps_y = model->eps_out = 0;
+    model->unit.ex = model->unit.kx = 0;
+  }
   PetscFunctionReturn(0);
 }
 
@@ -339,10 +422,16 @@ PetscErrorCode ModelSolve(Model model)
     Vec       unit;
     PetscReal N_thermal, N_unit;
 
+    const PetscReal ex = model->eps_x, kx = model->kappa_x;
+
     PetscCall(VecDuplicate(model->u, &unit));
+    model->eps_x   = model->unit.ex;
+    model->kappa_x = model->unit.kx;
     PetscCall(SetConstants(model, 0, 1));
     PetscCall(SolveOnce(model, unit));
     PetscCall(IntegrateOutOfPlaneStress(model, unit, &N_unit));
+    model->eps_x   = ex;
+    model->kappa_x = kx;
     PetscCall(SetConstants(model, 1, model->eps_out));
     PetscCall(SolveOnce(model, model->u));
     PetscCall(IntegrateOutOfPlaneStress(model, model->u, &N_thermal));
@@ -350,6 +439,8 @@ PetscErrorCode ModelSolve(Model model)
     PetscCheck(N_unit > 0, model->comm, PETSC_ERR_PLIB, "out-of-plane stiffness %g is not positive", (double)N_unit);
     PetscCall(VecAXPY(model->u, -N_thermal / N_unit, unit));
     model->eps_out -= N_thermal / N_unit;
+    model->eps_x -= N_thermal / N_unit * model->unit.ex;
+    model->kappa_x -= N_thermal / N_unit * model->unit.kx;
     PetscCall(SetConstants(model, 1, model->eps_out));
     PetscCall(VecDestroy(&unit));
   }
@@ -402,6 +493,8 @@ PetscErrorCode ModelGetMaxInPlaneStress(Model model, PetscReal smax[])
     PetscCall(VecRestoreArrayRead(avg[1], &a[1]));
   }
   PetscCallMPI(MPI_Allreduce(local, smax, (PetscMPIInt)model->stack->n, MPIU_REAL, MPI_MAX, model->comm));
+  for (PetscInt i = 0; i < model->stack->n; i++)
+    if (!model->active[i]) smax[i] = (PetscReal)NAN;
   PetscCall(PetscFree(local));
   for (PetscInt k = 0; k < 2; k++) PetscCall(VecDestroy(&avg[k]));
   PetscCall(PetscFEDestroy(&fe0));
@@ -417,6 +510,8 @@ PetscErrorCode ModelDestroy(Model *model)
   PetscCall(VecDestroy(&(*model)->aux));
   PetscCall(SNESDestroy(&(*model)->snes));
   PetscCall(DMDestroy(&(*model)->dm));
+  PetscCall(DMDestroy(&(*model)->dm_base));
+  PetscCall(PetscFree((*model)->active));
   PetscCall(PetscFree((*model)->constants));
   PetscCall(PetscFree(*model));
   PetscFunctionReturn(0);

@@ -13,11 +13,13 @@
 #include "stack.h"
 #include "laminate.h"
 
-/* What one layer contributes to a solve. */
+/* What one layer contributes to a solve: its stiffness and the strain at which it is stress-free (its eigenstrain,
+   linear in z in plane; z from the mesh's z = 0). An inactive layer (not yet bonded, or etched) carries nothing. */
 typedef struct {
-  PetscReal E, nu;          /* Pa, - */
-  PetscReal eps_in, eps_z;  /* free (eigen)strain from the layer's stress-free state, in plane and through thickness */
-  PetscBool active;         /* an etched layer carries nothing */
+  PetscReal E, nu;           /* Pa, - */
+  PetscReal ex, gx, ey, gy;  /* eps*_x(z) = ex + gx z, eps*_y(z) = ey + gy z; in 2D y is the out-of-plane direction */
+  PetscReal ez;              /* through-thickness eigenstrain (moves the layer's thickness only) */
+  PetscBool active;
 } LayerLoad;
 
 /* Curvature of a surface, 1/m; kappa > 0: the +z face is convex (the bottom layer is on the concave side). */
@@ -31,7 +33,10 @@ struct _n_Model {
   PlateMesh   pm;
   Stack       stack;
   PetscInt    dim;
-  DM          dm;
+  DM          dm_base; /* the distributed mesh, read once */
+  DM          dm;      /* its clone discretized for the current set of active layers (rebuilt when that changes) */
+  PetscBool  *active;  /* per layer, as discretized */
+  PetscReal   z_bottom, z_top; /* the active layers' extent, m */
   Vec         aux;   /* local DG0 layer index */
   SNES        snes;
   Vec         u;     /* departure from the reference state */
@@ -40,6 +45,7 @@ struct _n_Model {
   PetscInt    nconstants;
   /* reference state (laminate theory) and, in 2D, the out-of-plane strain solved for */
   PetscReal   kappa_x, kappa_y, eps_x, eps_y, eps_out;
+  LaminateStrain unit; /* 2D: laminate theory of the unit out-of-plane strain, the reference of that problem */
   PetscBool   use_reference; /* -solver_laminate_reference (default true); false solves for the plain displacement */
   PetscBool   stiffness_changed;
   /* counters for the summary */
@@ -50,16 +56,34 @@ struct _n_Model {
 /* use_reference: solve for the departure from laminate theory (the default, -solver_laminate_reference); false solves
    for the plain displacement, which loses digits on strongly curled 100 mm samples but checks the reference's neutrality */
 PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], PetscBool use_reference, Model *model);
+/* Layer stiffnesses and eigenstrains, and the laminate-theory reference of the active layers. When the set of active
+   layers changes, the discretization is rebuilt: the dofs that only inactive cells touch are constrained to zero, and
+   the rigid-body pins move to the bottom face of the active stack. */
 PetscErrorCode ModelSetLoads(Model model, const LayerLoad loads[]);
-/* The active layers as laminate plies (bottom first) and the height z_bottom of the lowest; free *ply. */
-PetscErrorCode StackActivePlies(Stack stack, const LayerLoad loads[], PetscInt *n, LaminatePly **ply, PetscReal *z_bottom);
 PetscErrorCode ModelSolve(Model model);
 /* Centre curvature of the mid-surface (mean of the bottom and top faces' fits), from patch fits of the total
    displacement; the fit is exact for a quadratic surface. */
 PetscErrorCode ModelGetCenterCurvature(Model model, Curvature *mid, Curvature *bottom, Curvature *top);
-/* The curl map: at every mid-surface node (mean of the bottom and top faces), curvature from a quadratic fit of the
-   nodes within -curl_map_radius_mm; CSV on rank 0, written atomically. Gathers the surface (not the volume) on rank 0. */
-PetscErrorCode ModelWriteCurlMap(Model model, const char path[]);
+/* The curl map: at every mid-surface node (mean of the bottom and top faces of the active stack), curvature from a
+   quadratic fit of the nodes within -curl_map_radius_mm (default 3.5 largest elements). Held on rank 0 only (n = 0
+   elsewhere); gathers the surface, not the volume. Columns, each of length n: x, y, w (total deflection of the
+   mid-surface, m), kxx, kyy, kxy, k1, k2 (1/m), angle (of k1 from x, deg), R1, R2 (cm, INFINITY where flat). */
+#define CURL_MAP_COLUMNS 11
+typedef struct _n_CurlMap *CurlMap;
+struct _n_CurlMap {
+  PetscInt   n;
+  PetscReal *data;
+  union {
+    PetscReal *column[CURL_MAP_COLUMNS];
+    struct {
+      PetscReal *x, *y, *w, *kxx, *kyy, *kxy, *k1, *k2, *angle, *R1, *R2;
+    };
+  };
+};
+PetscErrorCode ModelComputeCurlMap(Model model, CurlMap *map);
+/* CSV on rank 0, written atomically */
+PetscErrorCode CurlMapWriteCSV(CurlMap map, MPI_Comm comm, const char path[]);
+PetscErrorCode CurlMapDestroy(CurlMap *map);
 /* Largest |cell-averaged in-plane stress| (sigma_xx or sigma_yy; in 2D sigma_xx and the out-of-plane one) per layer, Pa */
 PetscErrorCode ModelGetMaxInPlaneStress(Model model, PetscReal smax[]);
 PetscErrorCode ModelDestroy(Model *model);

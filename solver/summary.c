@@ -63,7 +63,7 @@ static void WriteNumber(FILE *fp, PetscReal v)
 
 static PetscReal RadiusCm(PetscReal k)
 {
-  return k != 0 ? 100 / k : PETSC_INFINITY;
+  return k != 0 ? 100 / k : (PetscReal)INFINITY;
 }
 
 static void WriteCurvature(FILE *fp, const char *key, const Curvature *c)
@@ -83,7 +83,7 @@ static void WriteCurvature(FILE *fp, const char *key, const Curvature *c)
 
 static void WriteState(FILE *fp, Stack stack, const char *model, const StateReport *st)
 {
-  fprintf(fp, "    {\n      \"name\": \"%s\",\n      \"model\": \"%s\",\n      \"temperature_C\": ", st->name, model);
+  fprintf(fp, "    {\n      \"name\": \"%s\",\n      \"step\": \"%s\",\n      \"model\": \"%s\",\n      \"temperature_C\": ", st->name, st->step_type, model);
   WriteNumber(fp, st->temperature - 273.15);
   fprintf(fp, ",\n      \"active_layers\": [");
   for (PetscInt i = 0, first = 1; i < stack->n; i++)

@@ -4,6 +4,7 @@
 
 typedef struct {
   char      name[64];
+  char      step_type[16]; /* bond, temperature, etch */
   PetscReal temperature; /* K */
   PetscBool *active;     /* per layer */
   Curvature mid, bottom, top;

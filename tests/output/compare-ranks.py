@@ -1,0 +1,109 @@
+"""Compares the field output of two runs of the same case on different numbers of ranks (h5py, up to ordering).
+
+  python3 compare-ranks.py RUN_A RUN_B
+
+Each rank writes its own vertices and cells, so the HDF5 rows come in a different order; rows are matched by position
+(vertices by their coordinates, cells by their centroids, curl-map nodes by (x, y)), and then every dataset of
+fields.h5 and curlmap.h5 that ParaView reads through the XDMF must agree:
+- coordinates and the layer / active / temperature / eigenstrain fields exactly up to round-off (1e-12 relative);
+- displacement to 1e-7 of its largest value, stresses to 1e-7 of the state's largest von Mises stress: the solves
+  on 1 and 2 ranks factor differently and agree to ~1e-9 in the centre curvature (tests/model); measured on the
+  default process's runs of tests/output (3D five-layer, 2D four-layer, 4 x 4): 2e-10 (displacement) and 2e-11
+  (stresses). 1e-7 leaves room for other meshes without hiding a misplaced row, which would be off by O(1);
+- curl-map curvatures to 1e-7 of the state's largest |k1|, w, deflection and radii to 1e-7 of their own largest
+  value (measured 3e-10); the principal direction only where the curvature is not equibiaxial (|k1 - k2| > 1e-3 |k1|): where it is,
+  the direction is decided by round-off. Near that limit the direction magnifies round-off by |k1| / |k1 - k2|, up
+  to 1e3: measured 3e-8 of 90 degrees on the 3D five-layer run, so the direction's tolerance is 1e-6 of 90 degrees.
+The connectivity is compared as the set of cells, each a sorted tuple of its vertices' coordinates."""
+import sys
+
+import h5py
+import numpy as np
+
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures += 1
+
+
+def order(points):
+    """Row order that sorts points lexicographically after rounding away round-off."""
+    scale = max(np.abs(points).max(), 1e-300)
+    key = np.round(points / scale, 9)
+    return np.lexsort(key.T[::-1])
+
+
+def agree(a, b, rtol, what, scale=None):
+    a, b = np.asarray(a), np.asarray(b)
+    same_nan = a.shape == b.shape and np.array_equal(np.isnan(a), np.isnan(b))  # NaN: a flat direction's radius
+    finite = ~np.isnan(a) & ~np.isnan(b) if same_nan else np.zeros(0, bool)
+    if scale is None:
+        scale = np.abs(a[finite]).max() if finite.any() else 0
+    scale = max(scale, 1e-300)
+    err = np.abs(a[finite] - b[finite]).max() / scale if finite.any() else 0
+    check(a.shape == b.shape and same_nan and err <= rtol, "%s: max difference %.2e of its largest value (tolerance %g)" % (what, err, rtol))
+
+
+def fields(run):
+    h = h5py.File(run + "/fields.h5", "r")
+    vertices = h["geometry/vertices"][:]
+    cells = h["viz/topology/cells"][:]
+    centroids = vertices[cells].mean(axis=1)
+    return h, vertices, cells, centroids
+
+
+a, b = sys.argv[1], sys.argv[2]
+ha, va, ca, cena = fields(a)
+hb, vb, cb, cenb = fields(b)
+check(va.shape == vb.shape and ca.shape == cb.shape, "mesh sizes %s %s / %s %s" % (va.shape, ca.shape, vb.shape, cb.shape))
+if failures:
+    sys.exit("not the same mesh: nothing more to compare")
+pa, pb = order(va), order(vb)
+qa, qb = order(cena), order(cenb)
+agree(va[pa], vb[pb], 1e-12, "vertex coordinates")
+agree(cena[qa], cenb[qb], 1e-12, "cell centroids")
+# the same cells: each as the sorted list of its corners' coordinates, the list of cells sorted
+def cell_set(vertices, cells):
+    corners = np.round(vertices[cells] / np.abs(vertices).max(), 9)           # (cells, corners, dim)
+    keys = np.array([np.concatenate(sorted(c.tolist())) for c in corners])   # corners sorted within each cell
+    return keys[np.lexsort(keys.T[::-1])]
+
+
+check(np.array_equal(cell_set(va, ca), cell_set(vb, cb)), "the same cells (by their corners' coordinates)")
+check(np.array_equal(ha["time"][:], hb["time"][:]), "time values %s" % ha["time"][:].ravel())
+
+disp_a, disp_b = ha["vertex_fields/nodal_displacement"][:], hb["vertex_fields/nodal_displacement"][:]
+for k in range(disp_a.shape[0]):
+    agree(disp_a[k][pa], disp_b[k][pb], 1e-7, "step %d displacement" % k)
+exact = {"layer", "active", "temperature", "eigenstrain_xx", "eigenstrain_yy", "eigenstrain_zz"}
+for name in sorted(ha["cell_fields"].keys()):
+    field = name[len("cell_"):]
+    fa, fb = ha["cell_fields"][name][:], hb["cell_fields"][name][:]
+    for k in range(fa.shape[0]):
+        scale = None if field in exact else np.abs(ha["cell_fields/cell_von_mises"][k]).max()
+        agree(fa[k][qa], fb[k][qb], 1e-12 if field in exact else 1e-7, "step %d %s" % (k, field), scale)
+
+ka, kb = h5py.File(a + "/curlmap.h5", "r"), h5py.File(b + "/curlmap.h5", "r")
+ga, gb = ka["geometry/vertices"][:], kb["geometry/vertices"][:]
+check(ga.shape == gb.shape, "curl map sizes %s / %s" % (ga.shape, gb.shape))
+if failures:
+    sys.exit("not the same curl map: nothing more to compare")
+ra, rb = order(ga), order(gb)
+agree(ga[ra], gb[rb], 1e-12, "curl map nodes")
+for name in sorted(ka["fields"].keys()):
+    fa, fb = ka["fields"][name][:], kb["fields"][name][:]
+    for k in range(fa.shape[0]):
+        k1, k2 = ka["fields/k1"][k][ra], ka["fields/k2"][k][ra]
+        scale = np.abs(k1).max() if name.startswith("k") else None
+        if name == "k1_angle":
+            distinct = np.abs(k1 - k2) > 1e-3 * np.abs(k1)
+            agree(fa[k][ra][distinct], fb[k][rb][distinct], 1e-6, "step %d curl map k1_angle at %d non-equibiaxial nodes" % (k, distinct.sum()), 90.0)
+        else:
+            agree(fa[k][ra], fb[k][rb], 1e-7, "step %d curl map %s" % (k, name), scale)
+
+print("%d check(s) failed" % failures if failures else "all checks passed")
+sys.exit(1 if failures else 0)
