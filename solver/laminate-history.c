@@ -139,7 +139,7 @@ static PetscErrorCode Increment(LaminateHistory h, PetscReal Ta, PetscReal Tb)
     PetscCall(MaterialGetModulus(m, 0.5 * (Ta + Tb), &E));
     PetscCall(MaterialGetThermalStrain(m, Ta, Tb, &th, &thz));
     r = l->E / E;
-    if (r != 1) {
+    if (r != 1) { /* skipped when the modulus stays: the eigenstrain then only accumulates, exactly, however split */
       l->ex = s.ex - r * (s.ex - l->ex);
       l->gx = s.kx - r * (s.kx - l->gx);
       l->ey = s.ey - r * (s.ey - l->ey);
