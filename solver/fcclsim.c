@@ -15,7 +15,7 @@ typedef struct {
   char      output[PETSC_MAX_PATH_LEN];
   char      materials_dir[PETSC_MAX_PATH_LEN];
   char      mesh_file[PETSC_MAX_PATH_LEN];
-  PetscBool use_reference;
+  ModelOptions model;
   PetscBool output_fields; /* -output_fields: HDF5 + XDMF for ParaView (solver/field-output.c) */
 } RunOptions;
 
@@ -29,8 +29,7 @@ static PetscErrorCode ReadRunOptions(RunOptions *run)
   PetscCall(PetscTestDirectory(FCCLSIM_SOURCE_MATERIALS_DIR, 'r', &exists));
   PetscCall(PetscStrncpy(run->materials_dir, exists ? FCCLSIM_SOURCE_MATERIALS_DIR : FCCLSIM_INSTALL_MATERIALS_DIR, sizeof(run->materials_dir)));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-materials_dir", run->materials_dir, sizeof(run->materials_dir), NULL));
-  run->use_reference = PETSC_TRUE;
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-solver_laminate_reference", &run->use_reference, NULL));
+  PetscCall(ModelOptionsRead(&run->model));
   run->output_fields = PETSC_TRUE;
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-output_fields", &run->output_fields, NULL));
   run->mesh_file[0] = 0;
@@ -38,16 +37,25 @@ static PetscErrorCode ReadRunOptions(RunOptions *run)
   PetscFunctionReturn(0);
 }
 
+/* The output directory, cleared of the files that say a run completed (summary.json and the ParaView indexes) that an
+   earlier run left there: a run that stops early must not leave an older run's results looking like its own. */
 static PetscErrorCode MakeOutputDirectory(MPI_Comm comm, const char dir[])
 {
-  PetscMPIInt rank;
-  int         err = 0;
+  const char *const done[] = {"summary.json", "fields.xmf", "curlmap.xmf"};
+  PetscMPIInt       rank;
+  int               err = 0;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0 && mkdir(dir, 0777) && errno != EEXIST) err = errno;
+  for (size_t i = 0; rank == 0 && !err && i < sizeof(done) / sizeof(done[0]); i++) {
+    char path[PETSC_MAX_PATH_LEN];
+
+    PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s", dir, done[i]));
+    if (remove(path) && errno != ENOENT) err = errno;
+  }
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_USER_INPUT, "-output %s: cannot create the directory (%s)", dir, strerror(err));
+  PetscCheck(!err, comm, PETSC_ERR_USER_INPUT, "-output %s: cannot create the directory or clear an earlier run's results in it (%s)", dir, strerror(err));
   PetscFunctionReturn(0);
 }
 
@@ -92,7 +100,8 @@ static PetscErrorCode ProcessStatesDestroy(ProcessStates *ps)
 static PetscErrorCode SolveFiniteElements(Model model, const RunOptions *run, LaminateHistory h, FieldOutput fields, PetscInt k, StateReport *report)
 {
   char           path[PETSC_MAX_PATH_LEN];
-  PetscLogDouble t0 = model->time_solve;
+  PetscLogDouble t0 = model->time_solve, a0 = model->time_assembly;
+  PetscInt       i0 = model->iterations;
   CurlMap        map;
 
   PetscFunctionBeginUser;
@@ -109,8 +118,9 @@ static PetscErrorCode SolveFiniteElements(Model model, const RunOptions *run, La
   }
   PetscCall(CurlMapDestroy(&map));
   report->dofs                = model->dofs;
-  report->iterations          = model->iterations;
+  report->iterations          = model->iterations - i0;
   report->time_setup          = model->time_setup;
+  report->time_assembly       = model->time_assembly - a0;
   report->time_assembly_solve = model->time_solve - t0;
   PetscFunctionReturn(0);
 }
@@ -171,7 +181,7 @@ int main(int argc, char **argv)
       PetscCall(PetscSNPrintf(path, sizeof(path), "%s/mesh.msh", run.output));
       PetscCall(PlateMeshWrite(comm, &pm, stack, path));
     }
-    PetscCall(ModelCreate(comm, &pm, stack, path, run.use_reference, &model));
+    PetscCall(ModelCreate(comm, &pm, stack, path, &run.model, &model));
     if (run.output_fields) PetscCall(FieldOutputCreate(comm, run.output, &fields));
   }
   PetscCall(SummaryCreate(comm, run.case_file, ModelKindNames[pm.model], stack, &summary));

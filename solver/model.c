@@ -1,7 +1,11 @@
+#define _GNU_SOURCE /* RTLD_DEFAULT */
+#include <dlfcn.h>
 #include <petscds.h>
 #include "model.h"
 #include "laminate-history.h"
 #include "elasticity-kernels.h"
+#include "element-assembly.h"
+#include "precise-residual.h"
 
 static PetscErrorCode ZeroDisplacement(PetscInt dim, PetscReal t, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)
 {
@@ -221,38 +225,171 @@ static PetscErrorCode SetupDiscretization(Model model)
   PetscFunctionReturn(0);
 }
 
-/* Defaults that work at aspect ratios of 1e3-1e5: a direct solver (AMG stalls on thin-plate bending), the matrix
-   assembled and factored once and reused while the stiffness stays the same. All under the prefix fcclsim_. */
-static PetscErrorCode SetupSolver(Model model)
+/* Every entry of two matrices of one nonzero pattern, relative to the largest entry of its row in A; rows of very
+   different scale (1e-12 for inactive cells) each keep their own digits this way. */
+static PetscErrorCode MatRowRelativeDifference(Mat A, Mat B, PetscReal *diff)
 {
-  KSP ksp;
-  PC  pc;
+  PetscInt rStart, rEnd;
+  MPI_Comm comm;
 
   PetscFunctionBeginUser;
-  PetscCall(SNESCreate(model->comm, &model->snes));
-  PetscCall(SNESSetOptionsPrefix(model->snes, "fcclsim_"));
-  PetscCall(SNESSetDM(model->snes, model->dm));
-  PetscCall(DMPlexSetSNESLocalFEM(model->dm, NULL, NULL, NULL));
-  PetscCall(SNESSetType(model->snes, SNESKSPONLY));
-  PetscCall(SNESGetKSP(model->snes, &ksp));
-  /* GMRES around the LU factorisation refines away the factorisation's round-off, which at element aspect ratios of
-     1e3 and more is what otherwise separates runs on different numbers of ranks (2e-8 -> 2e-9 in the centre
-     curvature, 1 vs 4 ranks); it converges in a handful of iterations, and more than 50 means a bad factorisation. */
-  PetscCall(KSPSetType(ksp, KSPGMRES));
-  PetscCall(KSPSetTolerances(ksp, 1e-12, PETSC_DEFAULT, PETSC_DEFAULT, 50));
-  PetscCall(KSPGetPC(ksp, &pc));
+  *diff = 0;
+  PetscCall(MatGetOwnershipRange(A, &rStart, &rEnd));
+  for (PetscInt r = rStart; r < rEnd; r++) {
+    const PetscInt    *ca, *cb;
+    const PetscScalar *va, *vb;
+    PetscInt           na, nb;
+    PetscReal          big = 0, d = 0;
+
+    PetscCall(MatGetRow(A, r, &na, &ca, &va));
+    PetscCall(MatGetRow(B, r, &nb, &cb, &vb));
+    PetscCheck(na == nb, PETSC_COMM_SELF, PETSC_ERR_PLIB, "row %" PetscInt_FMT ": %" PetscInt_FMT " vs %" PetscInt_FMT " entries", r, na, nb);
+    for (PetscInt k = 0; k < na; k++) {
+      PetscCheck(ca[k] == cb[k], PETSC_COMM_SELF, PETSC_ERR_PLIB, "row %" PetscInt_FMT ": the nonzero patterns differ", r);
+      big = PetscMax(big, PetscAbsScalar(va[k]));
+      d   = PetscMax(d, PetscAbsScalar(va[k] - vb[k]));
+    }
+    if (big > 0) *diff = PetscMax(*diff, d / big);
+    PetscCall(MatRestoreRow(B, r, &nb, &cb, &vb));
+    PetscCall(MatRestoreRow(A, r, &na, &ca, &va));
+  }
+  PetscCall(PetscObjectGetComm((PetscObject)A, &comm));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, diff, 1, MPIU_REAL, MPIU_MAX, comm));
+  PetscFunctionReturn(0);
+}
+
+/* -solver_stiffness_verify: PETSc's pointwise assembly (DMPlexSNESComputeJacobianFEM from g3_thermoelastic,
+   DMPlexSNESComputeResidualFEM from the f1 kernels) of the same matrix and load, compared entry by entry. Both sum the
+   same products in other orders, so they agree to round-off: measured 5e-15 of each matrix row's largest entry, and
+   for the load, whose interior entries cancel to ~0, 1e-14 of its largest entry. 1e-12 leaves room for that. */
+static PetscErrorCode VerifyAssembly(Model model)
+{
+  Mat       P;
+  Vec       X, F, Fg;
+  PetscReal diff, bmax;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLocalVector(model->dm, &X));
+  PetscCall(VecZeroEntries(X));
+  PetscCall(MatDuplicate(model->A, MAT_DO_NOT_COPY_VALUES, &P));
+  PetscCall(DMPlexSNESComputeJacobianFEM(model->dm, X, P, P, NULL));
+  PetscCall(MatRowRelativeDifference(model->A, P, &diff));
+  PetscCall(MatDestroy(&P));
+  PetscCall(PetscPrintf(model->comm, "verify: stiffness, element vs pointwise assembly, largest difference relative to its row: %.3e\n", (double)diff));
+  PetscCheck(diff <= 1e-12, model->comm, PETSC_ERR_PLIB, "the element stiffness differs from PETSc's pointwise assembly by %g (relative to the row): a bug in solver/element-assembly.c", (double)diff);
+  PetscCall(DMGetLocalVector(model->dm, &F));
+  PetscCall(DMGetGlobalVector(model->dm, &Fg));
+  PetscCall(VecZeroEntries(F));
+  PetscCall(DMPlexSNESComputeResidualFEM(model->dm, X, F, NULL));
+  PetscCall(VecZeroEntries(Fg));
+  PetscCall(DMLocalToGlobal(model->dm, F, ADD_VALUES, Fg));
+  PetscCall(VecNorm(model->b, NORM_INFINITY, &bmax));
+  PetscCall(VecAXPY(Fg, 1, model->b)); /* b = -F(0) */
+  PetscCall(VecNorm(Fg, NORM_INFINITY, &diff));
+  diff = bmax > 0 ? diff / bmax : diff;
+  PetscCall(DMRestoreGlobalVector(model->dm, &Fg));
+  PetscCall(DMRestoreLocalVector(model->dm, &F));
+  PetscCall(DMRestoreLocalVector(model->dm, &X));
+  PetscCall(PetscPrintf(model->comm, "verify: load, element vs pointwise assembly, largest difference relative to the largest entry: %.3e\n", (double)diff));
+  PetscCheck(diff <= 1e-12, model->comm, PETSC_ERR_PLIB, "the element load differs from PETSc's pointwise assembly by %g: a bug in solver/element-assembly.c", (double)diff);
+  PetscFunctionReturn(0);
+}
+
+/* The stiffness matrix: by elements (element-assembly.h; -solver_stiffness element, the default) or through PETSc's
+   pointwise path from g3_thermoelastic (-solver_stiffness pointwise, ~20x slower for Q2 hexahedra and not
+   bit-reproducible across partitions) */
+static PetscErrorCode AssembleStiffness(Model model)
+{
+  const PetscInt n = model->stack->n;
+  PetscReal     *lambda, *mu;
+
+  PetscFunctionBeginUser;
+  if (model->element_stiffness) {
+    PetscCall(PetscMalloc2(n, &lambda, n, &mu));
+    for (PetscInt i = 0; i < n; i++) {
+      lambda[i] = PetscRealPart(model->constants[CONST_LAYER0 + LAYER_NUM_CONSTANTS * i + LAYER_LAMBDA]);
+      mu[i]     = PetscRealPart(model->constants[CONST_LAYER0 + LAYER_NUM_CONSTANTS * i + LAYER_MU]);
+    }
+    PetscCall(ElementAssemblyStiffness(model->dm, model->aux, lambda, mu, model->A));
+    PetscCall(PetscFree2(lambda, mu));
+  } else {
+    Vec X;
+
+    PetscCall(DMGetLocalVector(model->dm, &X));
+    PetscCall(VecZeroEntries(X));
+    PetscCall(DMPlexSNESComputeJacobianFEM(model->dm, X, model->A, model->A, NULL));
+    PetscCall(DMRestoreLocalVector(model->dm, &X));
+  }
+  if (!model->residual) PetscCall(PreciseResidualCreate(model->A, &model->residual));
+  PetscFunctionReturn(0);
+}
+
+/* Defaults that work at aspect ratios of 1e3-1e5: a direct solver (AMG stalls on thin-plate bending), the matrix
+   assembled and factored once and reused while the stiffness stays the same. The KSP (GMRES around MUMPS LU) takes
+   every option under the prefix fcclsim_. */
+static PetscErrorCode SetupSolver(Model model)
+{
+  PC pc;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMCreateMatrix(model->dm, &model->A));
+  PetscCall(MatSetOption(model->A, MAT_SYMMETRIC, PETSC_TRUE));
+  PetscCall(KSPCreate(model->comm, &model->ksp));
+  PetscCall(KSPSetOptionsPrefix(model->ksp, "fcclsim_"));
+  PetscCall(KSPSetType(model->ksp, KSPGMRES));
+  PetscCall(KSPSetTolerances(model->ksp, 1e-12, PETSC_DEFAULT, PETSC_DEFAULT, 50));
+  PetscCall(KSPGetPC(model->ksp, &pc));
   PetscCall(PCSetType(pc, PCLU));
   PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
-  PetscCall(SNESSetLagJacobianPersists(model->snes, PETSC_TRUE));
-  PetscCall(SNESSetLagPreconditionerPersists(model->snes, PETSC_TRUE));
-  PetscCall(SNESSetFromOptions(model->snes));
+  PetscCall(KSPSetFromOptions(model->ksp));
   PetscCall(DMCreateGlobalVector(model->dm, &model->u));
   PetscCall(PetscObjectSetName((PetscObject)model->u, "displacement_departure"));
+  PetscCall(VecDuplicate(model->u, &model->b));
+  PetscCall(VecDuplicate(model->u, &model->r));
+  PetscCall(VecDuplicate(model->u, &model->d));
   PetscCall(VecGetSize(model->u, &model->dofs));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], PetscBool use_reference, Model *model)
+/* BLAS threads per rank (-solver_blas_threads, default 1). Ranks are the parallelism; and OpenBLAS sums in an order
+   that depends on its thread count, which reaches PETSc's Q2 basis functions (built with LAPACK) and the factorization:
+   left to choose for itself, it picks a count from the cores it sees, and runs on 1, 2 and 4 ranks differed by 1e-8
+   in the centre curvature for that reason alone. The library is asked by name, so any BLAS links; one without such a
+   call (reference BLAS) is single-threaded anyway. */
+static PetscErrorCode SetBlasThreads(PetscInt n)
+{
+  const char *const setters[] = {"openblas_set_num_threads", "bli_thread_set_num_threads", "MKL_Set_Num_Threads", NULL};
+
+  PetscFunctionBeginUser;
+  for (const char *const *name = setters; *name; name++) {
+    void *f = dlsym(RTLD_DEFAULT, *name);
+    if (!f) continue;
+    if (*name == setters[1]) ((void (*)(long))f)((long)n);
+    else ((void (*)(int))f)((int)n);
+    PetscCall(PetscInfo(NULL, "%s(%" PetscInt_FMT ")\n", *name, n));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelOptionsRead(ModelOptions *options)
+{
+  const char *const kinds[] = {"pointwise", "element"};
+  PetscInt          kind    = 1;
+
+  PetscFunctionBeginUser;
+  options->use_reference = PETSC_TRUE;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-solver_laminate_reference", &options->use_reference, NULL));
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-solver_stiffness", kinds, 2, &kind, NULL));
+  options->element_stiffness = kind == 1 ? PETSC_TRUE : PETSC_FALSE;
+  options->verify_stiffness  = PETSC_FALSE;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-solver_stiffness_verify", &options->verify_stiffness, NULL));
+  options->blas_threads = 1;
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-solver_blas_threads", &options->blas_threads, NULL));
+  PetscCheck(options->blas_threads >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-solver_blas_threads %" PetscInt_FMT ": must be 1 or more", options->blas_threads);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], const ModelOptions *options, Model *model)
 {
   Model          m;
   PetscLogDouble t0, t1;
@@ -263,7 +400,10 @@ PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, cons
   m->comm  = comm;
   m->pm    = *pm;
   m->stack = stack;
-  m->use_reference = use_reference;
+  m->use_reference     = options->use_reference;
+  m->element_stiffness = options->element_stiffness;
+  m->verify_stiffness  = options->verify_stiffness;
+  PetscCall(SetBlasThreads(options->blas_threads)); /* before the first PetscFE is built */
   PetscCall(LoadMesh(m, mesh_file));
   m->nconstants = CONST_LAYER0 + LAYER_NUM_CONSTANTS * stack->n;
   PetscCall(PetscCalloc1(m->nconstants, &m->constants));
@@ -297,7 +437,12 @@ static PetscErrorCode Rebuild(Model model)
   PetscFunctionBeginUser;
   PetscCall(VecDestroy(&model->u));
   PetscCall(VecDestroy(&model->aux));
-  PetscCall(SNESDestroy(&model->snes));
+  PetscCall(KSPDestroy(&model->ksp));
+  PetscCall(MatDestroy(&model->A));
+  PetscCall(PreciseResidualDestroy(&model->residual));
+  PetscCall(VecDestroy(&model->b));
+  PetscCall(VecDestroy(&model->r));
+  PetscCall(VecDestroy(&model->d));
   PetscCall(DMDestroy(&model->dm));
   PetscCall(DMClone(model->dm_base, &model->dm));
   PetscCall(PetscObjectSetName((PetscObject)model->dm, "plate"));
@@ -366,33 +511,54 @@ PetscErrorCode ModelSetLoads(Model model, const LayerLoad loads[])
   PetscFunctionReturn(0);
 }
 
+/* Iterative refinement: u += A^-1 (b - A u) with the residual in extended precision (precise-residual.h), each
+   correction by the KSP (GMRES around the LU factors, kept while the stiffness stays the same). It stops when a
+   correction moves u by less than 1e-14 of its size, or when the residual no longer halves: it has reached the floor
+   that the residual's own precision sets, where further rounds only trade round-off. Two to four rounds; still falling
+   after 10 means a factorization too poor to refine. */
 static PetscErrorCode SolveOnce(Model model, Vec u)
 {
-  SNESConvergedReason reason;
-  KSP                 ksp;
-  PetscInt            its;
-  PetscReal           norm;
-  PetscLogDouble      t0, t1;
+  KSPConvergedReason reason;
+  PetscInt           its, rounds;
+  PetscReal          norm_u = 0, norm_d = 0, norm_r, norm_b;
+  PetscLogDouble     t0, t1, t2;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscTime(&t0));
   if (model->stiffness_changed) {
-    /* assemble and factor at the next solve, then keep both */
-    PetscCall(SNESSetLagJacobian(model->snes, -2));
-    PetscCall(SNESSetLagPreconditioner(model->snes, -2));
+    PetscCall(AssembleStiffness(model));
+    PetscCall(KSPSetOperators(model->ksp, model->A, model->A));
     model->stiffness_changed = PETSC_FALSE;
   }
-  PetscCall(VecZeroEntries(u));
-  PetscCall(PetscTime(&t0));
-  PetscCall(SNESSolve(model->snes, NULL, u));
+  PetscCall(ElementAssemblyLoad(model->dm, model->aux, model->b));
   PetscCall(PetscTime(&t1));
-  model->time_solve += t1 - t0;
-  PetscCall(SNESGetConvergedReason(model->snes, &reason));
-  PetscCheck(reason >= 0, model->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: %s (see -fcclsim_ksp_converged_reason, -fcclsim_ksp_monitor)", SNESConvergedReasons[reason]);
-  PetscCall(SNESGetKSP(model->snes, &ksp));
-  PetscCall(KSPGetIterationNumber(ksp, &its));
-  model->iterations += PetscMax(its, 1);
-  PetscCall(VecNorm(u, NORM_INFINITY, &norm));
-  PetscCheck(!PetscIsInfOrNanReal(norm), model->comm, PETSC_ERR_FP, "the solution holds NaN or Inf: check the material data (moduli, nu) of the case");
+  model->time_assembly += t1 - t0;
+  if (model->verify_stiffness) PetscCall(VerifyAssembly(model));
+  PetscCall(VecZeroEntries(u));
+  PetscCall(VecCopy(model->b, model->r));
+  PetscCall(VecNorm(model->r, NORM_INFINITY, &norm_r));
+  norm_b = norm_r;
+  for (rounds = 1;; rounds++) {
+    PetscReal last_r = norm_r;
+
+    PetscCall(KSPSolve(model->ksp, model->r, model->d));
+    PetscCall(KSPGetConvergedReason(model->ksp, &reason));
+    PetscCheck(reason >= 0, model->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: %s (see -fcclsim_ksp_converged_reason, -fcclsim_ksp_monitor)", KSPConvergedReasons[reason]);
+    PetscCall(KSPGetIterationNumber(model->ksp, &its));
+    model->iterations += PetscMax(its, 1);
+    PetscCall(VecAXPY(u, 1, model->d));
+    PetscCall(VecNorm(u, NORM_INFINITY, &norm_u));
+    PetscCall(VecNorm(model->d, NORM_INFINITY, &norm_d));
+    PetscCheck(!PetscIsInfOrNanReal(norm_u), model->comm, PETSC_ERR_FP, "the solution holds NaN or Inf: check the material data (moduli, nu) of the case");
+    if (norm_d <= 1e-14 * norm_u) break;
+    PetscCall(PreciseResidualCompute(model->residual, model->b, u, model->r));
+    PetscCall(VecNorm(model->r, NORM_INFINITY, &norm_r));
+    PetscCall(PetscInfo(model->ksp, "refinement round %" PetscInt_FMT ": correction %g of the solution, residual %g of the load\n", rounds, (double)(norm_d / norm_u), (double)(norm_r / norm_b)));
+    if (norm_r > 0.5 * last_r) break;
+    PetscCheck(rounds < 10, model->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: iterative refinement still moves the solution by %g of its size after %" PetscInt_FMT " rounds (a poor factorization; see -fcclsim_ksp_monitor)", (double)(norm_d / norm_u), rounds);
+  }
+  PetscCall(PetscTime(&t2));
+  model->time_solve += t2 - t0;
   PetscFunctionReturn(0);
 }
 
@@ -435,7 +601,7 @@ PetscErrorCode ModelSolve(Model model)
     PetscCall(SetConstants(model, 1, model->eps_out));
     PetscCall(SolveOnce(model, model->u));
     PetscCall(IntegrateOutOfPlaneStress(model, model->u, &N_thermal));
-    PetscCall(PetscInfo(model->snes, "out-of-plane resultants: unit strain %g N/m, thermal %g N/m\n", (double)N_unit, (double)N_thermal));
+    PetscCall(PetscInfo(model->ksp, "out-of-plane resultants: unit strain %g N/m, thermal %g N/m\n", (double)N_unit, (double)N_thermal));
     PetscCheck(N_unit > 0, model->comm, PETSC_ERR_PLIB, "out-of-plane stiffness %g is not positive", (double)N_unit);
     PetscCall(VecAXPY(model->u, -N_thermal / N_unit, unit));
     model->eps_out -= N_thermal / N_unit;
@@ -508,7 +674,12 @@ PetscErrorCode ModelDestroy(Model *model)
   if (!*model) PetscFunctionReturn(0);
   PetscCall(VecDestroy(&(*model)->u));
   PetscCall(VecDestroy(&(*model)->aux));
-  PetscCall(SNESDestroy(&(*model)->snes));
+  PetscCall(KSPDestroy(&(*model)->ksp));
+  PetscCall(MatDestroy(&(*model)->A));
+  PetscCall(PreciseResidualDestroy(&(*model)->residual));
+  PetscCall(VecDestroy(&(*model)->b));
+  PetscCall(VecDestroy(&(*model)->r));
+  PetscCall(VecDestroy(&(*model)->d));
   PetscCall(DMDestroy(&(*model)->dm));
   PetscCall(DMDestroy(&(*model)->dm_base));
   PetscCall(PetscFree((*model)->active));

@@ -1,17 +1,19 @@
 #pragma once
 /* The finite-element model of the layered plate: DMPlex from the Gmsh mesh, a Q2 displacement field (the departure
    from the laminate-theory reference state, see elasticity-kernels.h), rigid-body constraints that exert no force,
-   and the linear solve (SNES ksponly; LU by MUMPS by default, every option overridable under -fcclsim_).
+   and the linear solve (iterative refinement around MUMPS LU by default, every KSP/PC option overridable under
+   -fcclsim_).
 
    3D full plate: 3-2-1 point constraints at the bottom face, A = (0,0,0) all components, B = (Lx/2,0,0) y and z,
    C = (0,Ly/2,0) z. 3D quarter: symmetry planes x = 0 (u_x = 0) and y = 0 (u_y = 0), and u_z = 0 at A.
    2D full section: A both components, B = (Lx/2,0) z. 2D half section: u_x = 0 on x = 0, u_z = 0 at A.
    The reference field satisfies the symmetry conditions itself, so they constrain the departure without loss. */
-#include <petscsnes.h>
+#include <petscsnes.h> /* DMPlexSNESCompute*FEM: the pointwise assembly kept for -solver_stiffness pointwise */
 #include <petscdmplex.h>
 #include "plate-mesh.h"
 #include "stack.h"
 #include "laminate.h"
+#include "precise-residual.h"
 
 /* What one layer contributes to a solve: its stiffness and the strain at which it is stress-free (its eigenstrain,
    linear in z in plane; z from the mesh's z = 0). An inactive layer (not yet bonded, or etched) carries nothing. */
@@ -38,7 +40,10 @@ struct _n_Model {
   PetscBool  *active;  /* per layer, as discretized */
   PetscReal   z_bottom, z_top; /* the active layers' extent, m */
   Vec         aux;   /* local DG0 layer index */
-  SNES        snes;
+  KSP         ksp;       /* prefix fcclsim_; its factorization is kept while the stiffness stays the same */
+  Mat         A;         /* stiffness, element-assembled (element-assembly.h) */
+  Vec         b, r, d;   /* load, refinement residual and correction */
+  PreciseResidual residual;
   Vec         u;     /* departure from the reference state */
   PetscInt    dofs;
   PetscScalar *constants;
@@ -46,16 +51,27 @@ struct _n_Model {
   /* reference state (laminate theory) and, in 2D, the out-of-plane strain solved for */
   PetscReal   kappa_x, kappa_y, eps_x, eps_y, eps_out;
   LaminateStrain unit; /* 2D: laminate theory of the unit out-of-plane strain, the reference of that problem */
-  PetscBool   use_reference; /* -solver_laminate_reference (default true); false solves for the plain displacement */
+  PetscBool   use_reference; /* see ModelOptions */
   PetscBool   stiffness_changed;
+  PetscBool   element_stiffness; /* -solver_stiffness element|pointwise (stiffness.h) */
+  PetscBool   verify_stiffness;  /* -solver_stiffness_verify: compare with the pointwise assembly at every solve */
   /* counters for the summary */
   PetscInt    iterations;
   PetscLogDouble time_setup, time_assembly, time_solve;
 };
 
-/* use_reference: solve for the departure from laminate theory (the default, -solver_laminate_reference); false solves
-   for the plain displacement, which loses digits on strongly curled 100 mm samples but checks the reference's neutrality */
-PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], PetscBool use_reference, Model *model);
+/* The model's options (docs/cases.md, "solver_"):
+   -solver_laminate_reference (default true): solve for the departure from laminate theory; false solves for the plain
+     displacement, which loses digits on strongly curled 100 mm samples but checks the reference's neutrality;
+   -solver_stiffness element|pointwise (default element): how the stiffness matrix is assembled (stiffness.h);
+   -solver_stiffness_verify: at every solve, also assemble matrix and load by PETSc's pointwise path and stop if they differ;
+   -solver_blas_threads N (default 1): BLAS threads per rank (model.c, SetBlasThreads, says why 1). */
+typedef struct {
+  PetscBool use_reference, element_stiffness, verify_stiffness;
+  PetscInt  blas_threads;
+} ModelOptions;
+PetscErrorCode ModelOptionsRead(ModelOptions *options);
+PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], const ModelOptions *options, Model *model);
 /* Layer stiffnesses and eigenstrains, and the laminate-theory reference of the active layers. When the set of active
    layers changes, the discretization is rebuilt: the dofs that only inactive cells touch are constrained to zero, and
    the rigid-body pins move to the bottom face of the active stack. */

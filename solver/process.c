@@ -1,4 +1,5 @@
 #include "process.h"
+#include "case.h"
 
 const char *const ProcessStepTypeNames[] = {"bond", "temperature", "etch"};
 
@@ -43,8 +44,7 @@ static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k
 
   PetscFunctionBeginUser;
   PetscCall(PetscStrncpy(st->name, name, sizeof(st->name)));
-  /* PETSc looks up -a_1_b as -a_b when the former is absent, so such a name would read another step's keys */
-  for (const char *c = name; *c; c++) PetscCheck(!(c[0] == '_' && c[1] >= '0' && c[1] <= '9'), comm, PETSC_ERR_USER_INPUT, "%s: step name '%s' in -steps has '_' followed by a digit, which PETSc's options database cannot keep apart from other steps' keys; rename it (e.g. etch1, not etch_1)", p->source, name);
+  PetscCall(CaseCheckKeyName(comm, p->source, "step", "-steps", name));
   for (PetscInt j = 0; j < k; j++) {
     PetscBool same;
     PetscCall(PetscStrcmp(p->step[j].name, name, &same));

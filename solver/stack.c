@@ -1,4 +1,5 @@
 #include "stack.h"
+#include "case.h"
 
 #define STACK_MAX_LAYERS 256
 
@@ -52,6 +53,7 @@ PetscErrorCode StackCreateFromOptions(MPI_Comm comm, const char source[], Stack 
       PetscCall(PetscStrcmp(names[i], s->layer[j].name, &same));
       PetscCheck(!same, comm, PETSC_ERR_USER_INPUT, "%s: layer name '%s' appears twice in -layers: names must be unique", source, names[i]);
     }
+    PetscCall(CaseCheckKeyName(comm, source, "layer", "-layers", names[i]));
     PetscCall(PetscStrncpy(s->layer[i].name, names[i], sizeof(s->layer[i].name)));
     PetscCall(PetscFree(names[i]));
     PetscCall(LayerFromOptions(comm, source, default_elements, &s->layer[i]));
@@ -72,6 +74,7 @@ PetscErrorCode StackLoadMaterials(MPI_Comm comm, Stack stack, const char materia
     PetscBool inline_definition, exists;
 
     PetscCheck(layer->material_name[0], comm, PETSC_ERR_USER_INPUT, "%s: layer '%s' has no material: set -layers_%s_material NAME (a file NAME.yaml in %s)", stack->source, layer->name, layer->name, materials_dir);
+    PetscCall(CaseCheckKeyName(comm, stack->source, "material", "the layer's material key", layer->material_name));
     for (PetscInt j = 0; j < i; j++) {
       PetscBool same;
       PetscCall(PetscStrcmp(layer->material_name, stack->layer[j].material_name, &same));

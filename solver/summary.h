@@ -12,7 +12,7 @@ typedef struct {
   PetscReal *max_stress; /* Pa, per layer, largest |cell-averaged in-plane stress| (NaN for laminate theory) */
   PetscReal kappa_sphere, kappa_cylinder; /* laminate theory of the same state, 1/m */
   PetscInt  dofs, iterations;
-  PetscLogDouble time_setup, time_assembly_solve;
+  PetscLogDouble time_setup, time_assembly, time_assembly_solve; /* assembly (matrix and load) is part of assembly_solve */
 } StateReport;
 
 typedef struct _n_Summary *Summary;

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # check-killed-run.sh DIR N -- FCCLSIM ARGS...: a complete fcclsim run into DIR, then the same run killed (SIGKILL,
 # by field-output.c's test hook FCCLSIM_TEST_KILL_AFTER_STATES=N) when it is about to write its state N + 1. Passes when the
-# killed run left no fields.xmf / curlmap.xmf (nothing ParaView would open as a result), no fields.h5 / curlmap.h5
-# (the first run's, which would pass for this run's), and its unfinished fields.h5.part holding N states.
+# killed run left no fields.xmf / curlmap.xmf (nothing ParaView would open as a result), no fields.h5 / curlmap.h5 /
+# summary.json (the first run's, which would pass for this run's), and its unfinished fields.h5.part holding N states.
 set -u
 dir=$1
 n=$2
 shift 3
 rm -rf "$dir"
 "$@" -output "$dir" >/dev/null 2>&1 || { echo "FAIL: the complete run failed: $*"; exit 1; }
-[ -f "$dir/fields.xmf" ] || { echo "FAIL: the complete run wrote no fields.xmf"; exit 1; }
+[ -f "$dir/fields.xmf" ] && [ -f "$dir/summary.json" ] || { echo "FAIL: the complete run wrote no fields.xmf or summary.json"; exit 1; }
 FCCLSIM_TEST_KILL_AFTER_STATES=$n "$@" -output "$dir" >/dev/null 2>&1 && { echo "FAIL: the run was not killed"; exit 1; }
-left=$(cd "$dir" && ls fields.xmf curlmap.xmf fields.h5 curlmap.h5 2>/dev/null)
+left=$(cd "$dir" && ls fields.xmf curlmap.xmf fields.h5 curlmap.h5 summary.json 2>/dev/null)
 [ -z "$left" ] || { echo "FAIL: the killed run left $left"; exit 1; }
 [ -f "$dir/fields.h5.part" ] || { echo "FAIL: no fields.h5.part: was the run killed before it wrote anything?"; exit 1; }
 # the unfinished file holds the N states written before the kill (time values 0 .. N-1): killed midway, not at the start
