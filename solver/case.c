@@ -41,6 +41,6 @@ PetscErrorCode CaseCheckUnusedKeys(MPI_Comm comm, const char source[], const cha
 PetscErrorCode CaseCheckKeyName(MPI_Comm comm, const char source[], const char kind[], const char where[], const char name[])
 {
   PetscFunctionBeginUser;
-  for (const char *c = name; *c; c++) PetscCheck(!(c[0] == '_' && c[1] >= '0' && c[1] <= '9'), comm, PETSC_ERR_USER_INPUT, "%s: %s name '%s' in %s has '_' followed by a digit, which PETSc's options database cannot keep apart from other names' keys; rename it (e.g. etch1, not etch_1)", source, kind, name, where);
+  for (const char *c = name; *c; c++) PetscCheck(!(c[0] == '_' && c[1] >= '0' && c[1] <= '9'), comm, PETSC_ERR_USER_INPUT, "%s: %s name '%s' in %s has '_' followed by a digit, which PETSc's options database cannot keep apart from other names' keys; rename it (e.g. name1, not name_1)", source, kind, name, where);
   PetscFunctionReturn(0);
 }

@@ -242,7 +242,7 @@ PetscErrorCode ElementAssemblyLoad(DM dm, Vec cell_layer, Vec b)
   PetscFunctionBeginUser;
   PetscCall(DMGetDS(dm, &ds));
   PetscCall(PetscDSGetResidual(ds, 0, &f0, &f1));
-  PetscCheck(f1, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "the discretization has no f1 residual kernel");
+  PetscCheck(f1 && !f0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "element assembly of the load takes an f1 kernel only (no f0, no body force)");
   PetscCall(PetscDSGetConstants(ds, &nconst, &constants));
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
   {

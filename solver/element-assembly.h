@@ -2,7 +2,8 @@
 /* The stiffness matrix and the load vector of the layered plate, assembled cell by cell, the same on any number of
    ranks.
 
-   Why not PETSc's generic path (DMPlexSNESComputeJacobianFEM / ComputeResidualFEM, kept as -solver_stiffness pointwise):
+   Why not PETSc's generic path (DMPlexSNESComputeJacobianFEM, kept for the matrix as -solver_stiffness pointwise;
+   DMPlexSNESComputeResidualFEM, used by -solver_stiffness_verify):
    - speed: PETSc 3.18 builds a Jacobian from the pointwise g3 kernel by a general [component][component][derivative]
      [derivative] contraction that costs about 20 ms per vector Q2 hexahedron (a 5-layer 100 mm plate at nx = 6 spent
      23 s in it). Here the element matrix is written for isotropic elasticity alone,
@@ -15,7 +16,9 @@
      difference by (element length / layer thickness)^2 ~ 1e7 (1e-8 in the centre curvature between 1, 2 and 4 ranks).
      So every contribution v is split into v_hi, a multiple of a quantum q = 2^-40 of the largest contribution (whose
      sums of up to 2^13 terms are exact in double, hence independent of order), and v_lo = v - v_hi (exact, at most
-     q/2, so its sums err by ~1e-16 q). The result is rounded once, from hi + lo: the same bits on any partition.
+     q/2, so its sums err by ~1e-16 q). The result is rounded once, from hi + lo: the same bits on any partition
+     except where the lo sums' round-off (~1e-27 of the largest entry) meets a rounding boundary, and except entries
+     no larger than q (inactive cells' 1e-12 stiffness, cancelled interior loads), which are plain sums at that scale.
    Both work for any Lagrange degree and dimension of a vector field whose basis functions each act on one component. */
 #include <petscdmplex.h>
 #include <petscfe.h>

@@ -51,8 +51,8 @@ static PetscErrorCode MakeOutputDirectory(MPI_Comm comm, const char dir[])
   for (size_t i = 0; rank == 0 && !err && i < sizeof(done) / sizeof(done[0]); i++) {
     char path[PETSC_MAX_PATH_LEN];
 
-    PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s", dir, done[i]));
-    if (remove(path) && errno != ENOENT) err = errno;
+    if (snprintf(path, sizeof(path), "%s/%s", dir, done[i]) >= (int)sizeof(path)) err = ENAMETOOLONG;
+    else if (remove(path) && errno != ENOENT) err = errno;
   }
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
   PetscCheck(!err, comm, PETSC_ERR_USER_INPUT, "-output %s: cannot create the directory or clear an earlier run's results in it (%s)", dir, strerror(err));

@@ -533,7 +533,7 @@ static PetscErrorCode SolveOnce(Model model, Vec u)
   PetscCall(ElementAssemblyLoad(model->dm, model->aux, model->b));
   PetscCall(PetscTime(&t1));
   model->time_assembly += t1 - t0;
-  if (model->verify_stiffness) PetscCall(VerifyAssembly(model));
+  if (model->verify_stiffness && model->element_stiffness) PetscCall(VerifyAssembly(model));
   PetscCall(VecZeroEntries(u));
   PetscCall(VecCopy(model->b, model->r));
   PetscCall(VecNorm(model->r, NORM_INFINITY, &norm_r));
@@ -554,8 +554,14 @@ static PetscErrorCode SolveOnce(Model model, Vec u)
     PetscCall(PreciseResidualCompute(model->residual, model->b, u, model->r));
     PetscCall(VecNorm(model->r, NORM_INFINITY, &norm_r));
     PetscCall(PetscInfo(model->ksp, "refinement round %" PetscInt_FMT ": correction %g of the solution, residual %g of the load\n", rounds, (double)(norm_d / norm_u), (double)(norm_r / norm_b)));
-    if (norm_r > 0.5 * last_r) break;
-    PetscCheck(rounds < 10, model->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: iterative refinement still moves the solution by %g of its size after %" PetscInt_FMT " rounds (a poor factorization; see -fcclsim_ksp_monitor)", (double)(norm_d / norm_u), rounds);
+    if (norm_r > 0.5 * last_r) {
+      /* no longer falling: the round-off floor, if the residual is down to it (measured 1e-14 to 6e-11 of the load on
+         100 mm plates; a floor above 1e-6 would be a problem beyond long double). Keep the better of the last two. */
+      PetscCheck(norm_r <= 1e-6 * norm_b || last_r <= 1e-6 * norm_b, model->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: iterative refinement stalls with the residual at %g of the load (the inner KSP, -fcclsim_ksp_*/-fcclsim_pc_*, does not reduce it; see -fcclsim_ksp_monitor)", (double)(PetscMin(norm_r, last_r) / norm_b));
+      if (norm_r > last_r) PetscCall(VecAXPY(u, -1, model->d));
+      break;
+    }
+    PetscCheck(rounds < 10, model->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: iterative refinement still moves the solution by %g of its size after %" PetscInt_FMT " rounds (the inner KSP's tolerance, -fcclsim_ksp_rtol, is too loose, or the factorization too poor; see -fcclsim_ksp_monitor)", (double)(norm_d / norm_u), rounds);
   }
   PetscCall(PetscTime(&t2));
   model->time_solve += t2 - t0;

@@ -53,7 +53,7 @@ struct _n_Model {
   LaminateStrain unit; /* 2D: laminate theory of the unit out-of-plane strain, the reference of that problem */
   PetscBool   use_reference; /* see ModelOptions */
   PetscBool   stiffness_changed;
-  PetscBool   element_stiffness; /* -solver_stiffness element|pointwise (stiffness.h) */
+  PetscBool   element_stiffness; /* -solver_stiffness element|pointwise (element-assembly.h) */
   PetscBool   verify_stiffness;  /* -solver_stiffness_verify: compare with the pointwise assembly at every solve */
   /* counters for the summary */
   PetscInt    iterations;
@@ -63,7 +63,7 @@ struct _n_Model {
 /* The model's options (docs/cases.md, "solver_"):
    -solver_laminate_reference (default true): solve for the departure from laminate theory; false solves for the plain
      displacement, which loses digits on strongly curled 100 mm samples but checks the reference's neutrality;
-   -solver_stiffness element|pointwise (default element): how the stiffness matrix is assembled (stiffness.h);
+   -solver_stiffness element|pointwise (default element): how the stiffness matrix is assembled (element-assembly.h);
    -solver_stiffness_verify: at every solve, also assemble matrix and load by PETSc's pointwise path and stop if they differ;
    -solver_blas_threads N (default 1): BLAS threads per rank (model.c, SetBlasThreads, says why 1). */
 typedef struct {

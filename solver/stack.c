@@ -74,7 +74,8 @@ PetscErrorCode StackLoadMaterials(MPI_Comm comm, Stack stack, const char materia
     PetscBool inline_definition, exists;
 
     PetscCheck(layer->material_name[0], comm, PETSC_ERR_USER_INPUT, "%s: layer '%s' has no material: set -layers_%s_material NAME (a file NAME.yaml in %s)", stack->source, layer->name, layer->name, materials_dir);
-    PetscCall(CaseCheckKeyName(comm, stack->source, "material", "the layer's material key", layer->material_name));
+    PetscCall(PetscSNPrintf(key, sizeof(key), "-layers_%s_material", layer->name));
+    PetscCall(CaseCheckKeyName(comm, stack->source, "material", key, layer->material_name));
     for (PetscInt j = 0; j < i; j++) {
       PetscBool same;
       PetscCall(PetscStrcmp(layer->material_name, stack->layer[j].material_name, &same));
