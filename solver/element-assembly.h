@@ -10,7 +10,7 @@
        K[a][b] = sum_q w_q |J_q| ( lambda d_c(a) phi_a d_c(b) phi_b + mu d_c(b) phi_a d_c(a) phi_b
                                    + mu [c(a) = c(b)] grad phi_a . grad phi_b ),
      c(a) being the component basis function a acts on, with the PetscFE's own tabulation, quadrature and closure order
-     (the same matrix to round-off: -solver_stiffness_verify compares them entry by entry); 20x faster.
+     (the same matrix to round-off: -solver_stiffness_verify compares them entry by entry); 20-30x faster.
    - reproducibility: an entry of the global matrix or load sums the contributions of up to 8 cells, in an order that
      depends on the partition, and on a 100 mm plate with um layers the bending response amplifies that last-bit
      difference by (element length / layer thickness)^2 ~ 1e7 (1e-8 in the centre curvature between 1, 2 and 4 ranks).
