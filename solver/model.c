@@ -516,24 +516,13 @@ PetscErrorCode ModelSetLoads(Model model, const LayerLoad loads[])
    correction moves u by less than 1e-14 of its size, or when the residual no longer halves: it has reached the floor
    that the residual's own precision sets, where further rounds only trade round-off. Two to four rounds; still falling
    after 10 means a factorization too poor to refine. */
-static PetscErrorCode SolveOnce(Model model, Vec u)
+static PetscErrorCode Refine(Model model, Vec u)
 {
   KSPConvergedReason reason;
   PetscInt           its, rounds;
   PetscReal          norm_u = 0, norm_d = 0, norm_r, norm_b;
-  PetscLogDouble     t0, t1, t2;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscTime(&t0));
-  if (model->stiffness_changed) {
-    PetscCall(AssembleStiffness(model));
-    PetscCall(KSPSetOperators(model->ksp, model->A, model->A));
-    model->stiffness_changed = PETSC_FALSE;
-  }
-  PetscCall(ElementAssemblyLoad(model->dm, model->aux, model->b));
-  PetscCall(PetscTime(&t1));
-  model->time_assembly += t1 - t0;
-  if (model->verify_stiffness && model->element_stiffness) PetscCall(VerifyAssembly(model));
   PetscCall(VecZeroEntries(u));
   PetscCall(VecCopy(model->b, model->r));
   PetscCall(VecNorm(model->r, NORM_INFINITY, &norm_r));
@@ -563,6 +552,26 @@ static PetscErrorCode SolveOnce(Model model, Vec u)
     }
     PetscCheck(rounds < 10, model->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: iterative refinement still moves the solution by %g of its size after %" PetscInt_FMT " rounds (the inner KSP's tolerance, -fcclsim_ksp_rtol, is too loose, or the factorization too poor; see -fcclsim_ksp_monitor)", (double)(norm_d / norm_u), rounds);
   }
+  PetscFunctionReturn(0);
+}
+
+/* Assemble (the stiffness only when it changed: its factorization is then redone at the next KSPSolve) and solve */
+static PetscErrorCode SolveOnce(Model model, Vec u)
+{
+  PetscLogDouble t0, t1, t2;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTime(&t0));
+  if (model->stiffness_changed) {
+    PetscCall(AssembleStiffness(model));
+    PetscCall(KSPSetOperators(model->ksp, model->A, model->A));
+    model->stiffness_changed = PETSC_FALSE;
+  }
+  PetscCall(ElementAssemblyLoad(model->dm, model->aux, model->b));
+  PetscCall(PetscTime(&t1));
+  model->time_assembly += t1 - t0;
+  if (model->verify_stiffness && model->element_stiffness) PetscCall(VerifyAssembly(model));
+  PetscCall(Refine(model, u));
   PetscCall(PetscTime(&t2));
   model->time_solve += t2 - t0;
   PetscFunctionReturn(0);
