@@ -256,12 +256,13 @@ PetscErrorCode ElementAssemblyLoad(DM dm, Vec cell_layer, Vec b)
 {
   CellLoop           cl;
   PetscDS            ds;
+  PetscFE            fe;
   PointwiseF1        f0, f1;
   const PetscScalar *constants;
   Vec                hi, lo, blo;
-  PetscScalar        layer;
+  PetscScalar        layer, *loads;
   PetscReal          emax = 0, quantum;
-  PetscInt           nconst, cStart, cEnd;
+  PetscInt           nconst, cStart, cEnd, Nb;
 
   PetscFunctionBeginUser;
   PetscCall(DMGetDS(dm, &ds));
@@ -269,17 +270,16 @@ PetscErrorCode ElementAssemblyLoad(DM dm, Vec cell_layer, Vec b)
   PetscCheck(f1 && !f0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "element assembly of the load takes an f1 kernel only (no f0, no body force)");
   PetscCall(PetscDSGetConstants(ds, &nconst, &constants));
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
-  {
-    PetscFE  fe;
-    PetscInt Nb;
-    PetscCall(DMGetField(dm, 0, NULL, (PetscObject *)&fe));
-    PetscCall(PetscFEGetDimension(fe, &Nb));
-    PetscCall(CellLoopBegin(dm, cell_layer, Nb, &cl));
-  }
+  PetscCall(DMGetField(dm, 0, NULL, (PetscObject *)&fe));
+  PetscCall(PetscFEGetDimension(fe, &Nb));
+  PetscCall(CellLoopBegin(dm, cell_layer, Nb, &cl));
+  /* element loads are Nb numbers per cell: kept from the pass that finds the quantum */
+  PetscCall(PetscMalloc1((cEnd - cStart) * Nb, &loads));
   for (PetscInt c = cStart; c < cEnd; c++) {
     PetscCall(CellLoopGeometry(dm, c, &cl, &layer));
     ElementLoad(&cl, f1, layer, nconst, constants);
-    emax = PetscMax(emax, MaxAbs(cl.Nb, cl.e));
+    emax = PetscMax(emax, MaxAbs(Nb, cl.e));
+    PetscCall(PetscArraycpy(&loads[(c - cStart) * Nb], cl.e, Nb));
   }
   PetscCall(SplitQuantum(PetscObjectComm((PetscObject)dm), emax, &quantum));
   PetscCall(DMGetLocalVector(dm, &hi));
@@ -287,12 +287,11 @@ PetscErrorCode ElementAssemblyLoad(DM dm, Vec cell_layer, Vec b)
   PetscCall(VecZeroEntries(hi));
   PetscCall(VecZeroEntries(lo));
   for (PetscInt c = cStart; c < cEnd; c++) {
-    PetscCall(CellLoopGeometry(dm, c, &cl, &layer));
-    ElementLoad(&cl, f1, layer, nconst, constants);
-    Split(cl.Nb, cl.e, quantum, cl.hi, cl.lo);
+    Split(Nb, &loads[(c - cStart) * Nb], quantum, cl.hi, cl.lo);
     PetscCall(DMPlexVecSetClosure(dm, NULL, hi, c, cl.hi, ADD_VALUES));
     PetscCall(DMPlexVecSetClosure(dm, NULL, lo, c, cl.lo, ADD_VALUES));
   }
+  PetscCall(PetscFree(loads));
   PetscCall(CellLoopEnd(cell_layer, &cl));
   PetscCall(VecDuplicate(b, &blo));
   PetscCall(VecZeroEntries(b));

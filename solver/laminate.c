@@ -39,19 +39,28 @@ static PetscErrorCode PliesAsLayers(PetscInt n, const LaminatePly ply[], Laminat
   PetscFunctionReturn(0);
 }
 
+/* Plies stacked from z = 0, solved by the general solver in the given mode */
+static PetscErrorCode SolvePlies(PetscInt n, const LaminatePly ply[], LaminateMode mode, LaminateStrain *st)
+{
+  LaminateLayer *layer;
+
+  PetscFunctionBeginUser;
+  PetscCall(LaminateCheckPlies(n, ply));
+  PetscCall(PliesAsLayers(n, ply, &layer));
+  PetscCall(LaminateSolveStrain(n, layer, mode, st));
+  PetscCall(PetscFree(layer));
+  PetscFunctionReturn(0);
+}
+
 /* The sphere is the plate mode of the general solver with isotropic eigenstrains (N = M = 0 in both directions with
    Q_i (1 + nu_i) = M_i); the cylinder is its cylinder mode. */
 PetscErrorCode LaminateSolveSphere(PetscInt n, const LaminatePly ply[], LaminateSphere *s)
 {
-  LaminateLayer *layer;
   LaminateStrain st;
 
   PetscFunctionBeginUser;
-  PetscCall(LaminateCheckPlies(n, ply));
   PetscCheck(s, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "laminate.c: LaminateSolveSphere needs an output");
-  PetscCall(PliesAsLayers(n, ply, &layer));
-  PetscCall(LaminateSolveStrain(n, layer, LAMINATE_PLATE, &st));
-  PetscCall(PetscFree(layer));
+  PetscCall(SolvePlies(n, ply, LAMINATE_PLATE, &st));
   s->eps0  = st.ex;
   s->kappa = st.kx;
   PetscFunctionReturn(0);
@@ -59,15 +68,11 @@ PetscErrorCode LaminateSolveSphere(PetscInt n, const LaminatePly ply[], Laminate
 
 PetscErrorCode LaminateSolveCylinder(PetscInt n, const LaminatePly ply[], LaminateCylinder *c)
 {
-  LaminateLayer *layer;
   LaminateStrain st;
 
   PetscFunctionBeginUser;
-  PetscCall(LaminateCheckPlies(n, ply));
   PetscCheck(c, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "laminate.c: LaminateSolveCylinder needs an output");
-  PetscCall(PliesAsLayers(n, ply, &layer));
-  PetscCall(LaminateSolveStrain(n, layer, LAMINATE_CYLINDER, &st));
-  PetscCall(PetscFree(layer));
+  PetscCall(SolvePlies(n, ply, LAMINATE_CYLINDER, &st));
   c->epsx0 = st.ex;
   c->epsy0 = st.ey;
   c->kappa = st.kx;

@@ -51,10 +51,12 @@ struct _n_Model {
   /* reference state (laminate theory) and, in 2D, the out-of-plane strain solved for */
   PetscReal   kappa_x, kappa_y, eps_x, eps_y, eps_out;
   LaminateStrain unit; /* 2D: laminate theory of the unit out-of-plane strain, the reference of that problem */
+  Vec         unit_u;  /* 2D: its departure, and its out-of-plane force (N/m); kept while the stiffness stays */
+  PetscReal   unit_N;
   PetscBool   use_reference; /* see ModelOptions */
   PetscBool   stiffness_changed;
   PetscBool   element_stiffness; /* -solver_stiffness element|pointwise (element-assembly.h) */
-  PetscBool   verify_stiffness;  /* -solver_stiffness_verify: compare with the pointwise assembly at every solve */
+  PetscBool   verify_stiffness;  /* -solver_stiffness_verify: compare with the pointwise assembly */
   /* counters for the summary */
   PetscInt    iterations;
   PetscLogDouble time_setup, time_assembly, time_solve;
@@ -64,7 +66,8 @@ struct _n_Model {
    -solver_laminate_reference (default true): solve for the departure from laminate theory; false solves for the plain
      displacement, which loses digits on strongly curled 100 mm samples but checks the reference's neutrality;
    -solver_stiffness element|pointwise (default element): how the stiffness matrix is assembled (element-assembly.h);
-   -solver_stiffness_verify: at every solve, also assemble matrix and load by PETSc's pointwise path and stop if they differ;
+   -solver_stiffness_verify: also assemble by PETSc's pointwise path, the element matrix whenever it is assembled and
+     the load at every solve, and stop if they differ;
    -solver_blas_threads N (default 1): BLAS threads per rank (model.c, SetBlasThreads, says why 1). */
 typedef struct {
   PetscBool use_reference, element_stiffness, verify_stiffness;
