@@ -2,35 +2,51 @@
 #include <stdio.h>
 #include "plate-mesh.h"
 #include "gmsh-call.h"
+#include "case.h"
+#include "option-read.h"
 
-const char *const PlateSymmetryNames[] = {"full", "quarter", "PlateSymmetry", "PLATE_", NULL};
-const char *const ModelKindNames[]     = {"3d", "2d", "laminate", "ModelKind", "MODEL_", NULL};
+const char *const PlateSymmetryNames[] = {"full", "quarter", NULL};
+const char *const ModelKindNames[]     = {"3d", "2d", "laminate", NULL};
 
-PetscErrorCode PlateMeshFromOptions(MPI_Comm comm, const char source[], PlateMesh *pm)
+/* Q2 DOFs of the mesh the options describe, counted before anything is allocated (a mistyped mesh_nx must not hang
+   Gmsh or run the machine out of memory) */
+static PetscReal EstimatedDofs(const PlateMesh *pm, PetscInt elements_through)
 {
-  PetscReal lx_mm = 100, ly_mm = 100;
+  const PetscReal f = pm->symmetry == PLATE_FULL ? 2 : 1, nz = 2.0 * elements_through + 1;
+
+  if (pm->model == MODEL_3D) return 3 * (2 * f * pm->nx + 1) * (2 * f * pm->ny + 1) * nz;
+  return 2 * (2 * f * pm->nx + 1) * nz;
+}
+
+PetscErrorCode PlateMeshFromOptions(MPI_Comm comm, PetscInt elements_through, PlateMesh *pm)
+{
+  PetscReal lx_mm = 100, ly_mm = 100, max_dofs = 2e7, dofs;
   PetscInt  model = MODEL_3D, symmetry = PLATE_QUARTER;
 
   PetscFunctionBeginUser;
   pm->nx         = 16;
   pm->ny         = 16;
   pm->edge_ratio = 1;
-  PetscCall(PetscOptionsGetEList(NULL, NULL, "-model", ModelKindNames, 3, &model, NULL));
-  PetscCall(PetscOptionsGetEList(NULL, NULL, "-plate_symmetry", PlateSymmetryNames, 2, &symmetry, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-plate_lx_mm", &lx_mm, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-plate_ly_mm", &ly_mm, NULL));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-mesh_nx", &pm->nx, NULL));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-mesh_ny", &pm->ny, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_edge_ratio", &pm->edge_ratio, NULL));
-  PetscCheck(lx_mm > 0 && PetscIsNormalReal(lx_mm), comm, PETSC_ERR_USER_INPUT, "%s: -plate_lx_mm = %g is not allowed: the sample length must be > 0 mm", source, (double)lx_mm);
-  PetscCheck(ly_mm > 0 && PetscIsNormalReal(ly_mm), comm, PETSC_ERR_USER_INPUT, "%s: -plate_ly_mm = %g is not allowed: the sample width must be > 0 mm", source, (double)ly_mm);
-  PetscCheck(pm->nx >= 1, comm, PETSC_ERR_USER_INPUT, "%s: -mesh_nx = %" PetscInt_FMT " is not allowed: at least 1 element from the centre to the edge", source, pm->nx);
-  PetscCheck(pm->ny >= 1, comm, PETSC_ERR_USER_INPUT, "%s: -mesh_ny = %" PetscInt_FMT " is not allowed: at least 1 element from the centre to the edge", source, pm->ny);
-  PetscCheck(pm->edge_ratio > 0 && PetscIsNormalReal(pm->edge_ratio), comm, PETSC_ERR_USER_INPUT, "%s: -mesh_edge_ratio = %g is not allowed: a size ratio must be > 0 (1 = uniform)", source, (double)pm->edge_ratio);
+  pm->file[0]    = 0;
+  pm->gmsh_verbose = PETSC_FALSE;
+  PetscOptionsBegin(comm, NULL, "Plate and mesh (docs/cases.md)", "fcclsim");
+  PetscCall(OptionChoice(PetscOptionsObject, "-model", "3d: layered solid; 2d: generalized-plane-strain x-z section; laminate: laminate theory only", ModelKindNames, model, &model, NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-plate_lx_mm", "sample length along x, mm", lx_mm, 1e-2, 1e4, &lx_mm, NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-plate_ly_mm", "sample width along y, mm", ly_mm, 1e-2, 1e4, &ly_mm, NULL));
+  PetscCall(OptionChoice(PetscOptionsObject, "-plate_symmetry", "quarter: symmetry planes x = 0 and y = 0 (2D: a half section); full: the whole sample", PlateSymmetryNames, symmetry, &symmetry, NULL));
+  PetscCall(OptionInt(PetscOptionsObject, "-mesh_nx", "elements from the centre to the free edge along x", pm->nx, 1, 100000, &pm->nx, NULL));
+  PetscCall(OptionInt(PetscOptionsObject, "-mesh_ny", "elements from the centre to the free edge along y", pm->ny, 1, 100000, &pm->ny, NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-mesh_edge_ratio", "element size at the free edge / at the centre (1: uniform; < 1 refines toward the edges)", pm->edge_ratio, 1e-3, 1e3, &pm->edge_ratio, NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-mesh_max_dofs", "largest number of displacement DOFs a mesh may have (a guard against a mistyped size)", max_dofs, 1, 1e12, &max_dofs, NULL));
+  PetscCall(OptionString(PetscOptionsObject, "-mesh_file", "use this .msh (from fcclsim-mesh) instead of meshing", pm->file, pm->file, sizeof(pm->file), NULL));
+  PetscCall(OptionBool(PetscOptionsObject, "-mesh_gmsh_verbose", "show Gmsh's own messages", pm->gmsh_verbose, &pm->gmsh_verbose, NULL));
+  PetscOptionsEnd();
   pm->model    = (ModelKind)model;
   pm->symmetry = (PlateSymmetry)symmetry;
   pm->lx       = lx_mm * 1e-3;
   pm->ly       = ly_mm * 1e-3;
+  dofs         = EstimatedDofs(pm, elements_through);
+  PetscCheck(CaseHelp() || pm->model == MODEL_LAMINATE || dofs <= max_dofs, comm, PETSC_ERR_USER_INPUT, "%s: mesh_nx = %" PetscInt_FMT ", mesh_ny = %" PetscInt_FMT " and %" PetscInt_FMT " elements through the stack give about %.3g DOFs, more than mesh_max_dofs = %.3g: use a coarser mesh, or raise mesh_max_dofs", CaseSource(), pm->nx, pm->ny, elements_through, (double)dofs, (double)max_dofs);
   PetscFunctionReturn(0);
 }
 
@@ -221,12 +237,10 @@ static PetscErrorCode GenerateAndWrite(const PlateMesh *pm, Stack stack, const c
 {
   int       base[4];
   PetscInt  nbase = 0;
-  PetscBool verbose = PETSC_FALSE;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-mesh_gmsh_verbose", &verbose, NULL));
   PetscCallGmsh(gmshInitialize(0, NULL, 0, &gmsh_ierr));
-  PetscCallGmsh(gmshOptionSetNumber("General.Terminal", verbose ? 1 : 0, &gmsh_ierr));
+  PetscCallGmsh(gmshOptionSetNumber("General.Terminal", pm->gmsh_verbose ? 1 : 0, &gmsh_ierr));
   PetscCallGmsh(gmshOptionSetNumber("General.AbortOnError", 0, &gmsh_ierr));
   PetscCallGmsh(gmshOptionSetNumber("Mesh.MshFileVersion", 4.1, &gmsh_ierr));
   PetscCallGmsh(gmshOptionSetNumber("Mesh.Binary", 0, &gmsh_ierr));
@@ -273,7 +287,8 @@ PetscErrorCode PlateMeshWrite(MPI_Comm comm, const PlateMesh *pm, Stack stack, c
     PetscCall(ierr);
   } else {
     PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
-    PetscCheck(!failed, PETSC_COMM_SELF, PETSC_ERR_LIB, "writing the mesh %s failed on rank 0 (its message says why)", filename);
+    /* the same kind of error as rank 0's, which reports it */
+    PetscCheck(!failed, PETSC_COMM_SELF, failed == PETSC_ERR_USER_INPUT ? PETSC_ERR_USER_INPUT : PETSC_ERR_LIB, "writing the mesh %s failed on rank 0 (its message says why)", filename);
   }
   PetscFunctionReturn(0);
 }

@@ -5,6 +5,7 @@ packages=(
   build-essential cmake pkg-config    # compiler and build
   petsc-dev                           # PETSc 3.18 with HDF5, MUMPS, hypre, PT-Scotch
   libgmsh-dev                         # Gmsh 4.8 C API (gmshc.h)
+  libyaml-dev                         # libyaml, which PETSc links too: case files are checked with it
   libhdf5-openmpi-dev openmpi-bin     # parallel HDF5 and MPI
   libopenblas0                        # MUMPS factorises ~2.3x faster than with the reference BLAS
   python3 python3-h5py python3-numpy python3-yaml python3-matplotlib  # petsc_gen_xdmf.py and post/

@@ -6,8 +6,25 @@
    to the large displacements of a strongly curled sample. A quadratic fit reproduces a quadratic surface exactly. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <math.h>
 #include "model.h"
+#include "output-directory.h"
+#include "option-read.h"
+
+PetscErrorCode CurlOptionsRead(MPI_Comm comm, CurlOptions *options)
+{
+  PetscReal fit_mm = 0, map_mm = 0;
+
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(comm, NULL, "Curl: where curvature is measured (docs/cases.md)", "fcclsim");
+  PetscCall(OptionReal(PetscOptionsObject, "-curl_fit_radius_mm", "half-width of the centre patch of the curvature fit, mm (0: 10 % of the half-length, at least 2.5 centre elements)", fit_mm, 0, 1e4, &fit_mm, NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-curl_map_radius_mm", "radius of each curl-map node's fit patch, mm (0: 3.5 largest in-plane elements)", map_mm, 0, 1e4, &map_mm, NULL));
+  PetscOptionsEnd();
+  options->fit_radius = fit_mm * 1e-3;
+  options->map_radius = map_mm * 1e-3;
+  PetscFunctionReturn(0);
+}
 
 /* Basis of the fit in scaled coordinates (xi, eta) = (x/hx, y/hy): 1, xi, eta, xi^2/2, xi eta, eta^2/2 (2D: 1, xi,
    xi^2/2). A quarter model's centre lies on its symmetry planes, where w is even in x and y: the odd terms vanish and
@@ -142,12 +159,11 @@ static PetscErrorCode FitSurface(Model model, Vec loc, PetscReal zs, Curvature *
   const PetscBool even = (PetscBool)(model->pm.symmetry == PLATE_QUARTER);
   PetscReal       hx   = PatchHalfWidth(model->pm.lx / 2, model->pm.nx, model->pm.edge_ratio);
   PetscReal       hy   = PatchHalfWidth(model->pm.ly / 2, model->pm.ny, model->pm.edge_ratio);
-  PetscReal       AtA[36] = {0}, Atb[6] = {0}, sums[42], phi[6], radius_mm = -1, *xyw;
+  PetscReal       AtA[36] = {0}, Atb[6] = {0}, sums[42], phi[6], *xyw;
   PetscInt        n, idx[3], nb = FitBasis(dim, even, 0, 0, phi, idx);
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-curl_fit_radius_mm", &radius_mm, NULL));
-  if (radius_mm > 0) hx = hy = radius_mm * 1e-3;
+  if (model->curl.fit_radius > 0) hx = hy = model->curl.fit_radius;
   PetscCall(CollectSurface(model, loc, zs, &n, &xyw));
   for (PetscInt k = 0; k < n; k++) {
     const PetscReal px = xyw[3 * k], py = xyw[3 * k + 1], w = xyw[3 * k + 2];
@@ -262,7 +278,7 @@ static PetscReal PrincipalAngle(const Curvature *c)
 
 PetscErrorCode ModelComputeCurlMap(Model model, CurlMap *curlmap)
 {
-  PetscReal  *bottom, *top, radius_mm = -1, r;
+  PetscReal  *bottom, *top, r;
   PetscInt    nb, nt;
   PetscMPIInt rank;
   Vec         loc;
@@ -273,8 +289,7 @@ PetscErrorCode ModelComputeCurlMap(Model model, CurlMap *curlmap)
      stencil, and no node sits on the patch's rim, where round-off would decide whether it counts */
   r = 3.5 * LargestElementSize(model->pm.lx / 2, model->pm.nx, model->pm.edge_ratio);
   if (model->dim == 3) r = PetscMax(r, 3.5 * LargestElementSize(model->pm.ly / 2, model->pm.ny, model->pm.edge_ratio));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-curl_map_radius_mm", &radius_mm, NULL));
-  if (radius_mm > 0) r = radius_mm * 1e-3;
+  if (model->curl.map_radius > 0) r = model->curl.map_radius;
   PetscCall(DMGetLocalVector(model->dm, &loc));
   PetscCall(VecZeroEntries(loc));
   PetscCall(DMGlobalToLocal(model->dm, model->u, INSERT_VALUES, loc));
@@ -313,24 +328,20 @@ PetscErrorCode ModelComputeCurlMap(Model model, CurlMap *curlmap)
   PetscFunctionReturn(0);
 }
 
+static int WriteCSV(FILE *fp, void *ctx)
+{
+  CurlMap map = (CurlMap)ctx;
+
+  fprintf(fp, "x_mm,y_mm,w_mm,kappa_xx_1_per_m,kappa_yy_1_per_m,kappa_xy_1_per_m,k1_1_per_m,k2_1_per_m,k1_angle_deg,R1_cm,R2_cm\n");
+  for (PetscInt i = 0; i < map->n; i++)
+    if (fprintf(fp, "%.9g,%.9g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.8g,%.8g\n", (double)(map->x[i] * 1e3), (double)(map->y[i] * 1e3), (double)(map->w[i] * 1e3), (double)map->kxx[i], (double)map->kyy[i], (double)map->kxy[i], (double)map->k1[i], (double)map->k2[i], (double)map->angle[i], (double)map->R1[i], (double)map->R2[i]) < 0) return EIO;
+  return 0;
+}
+
 PetscErrorCode CurlMapWriteCSV(CurlMap map, MPI_Comm comm, const char path[])
 {
-  PetscMPIInt rank;
-
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    char  tmp[PETSC_MAX_PATH_LEN];
-    FILE *fp;
-
-    PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.part", path));
-    fp = fopen(tmp, "w");
-    PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", tmp);
-    fprintf(fp, "x_mm,y_mm,w_mm,kappa_xx_1_per_m,kappa_yy_1_per_m,kappa_xy_1_per_m,k1_1_per_m,k2_1_per_m,k1_angle_deg,R1_cm,R2_cm\n");
-    for (PetscInt i = 0; i < map->n; i++) fprintf(fp, "%.9g,%.9g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.8g,%.8g\n", (double)(map->x[i] * 1e3), (double)(map->y[i] * 1e3), (double)(map->w[i] * 1e3), (double)map->kxx[i], (double)map->kyy[i], (double)map->kxy[i], (double)map->k1[i], (double)map->k2[i], (double)map->angle[i], (double)map->R1[i], (double)map->R2[i]);
-    PetscCheck(!fclose(fp), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot complete %s", tmp);
-    PetscCheck(!rename(tmp, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", tmp, path);
-  }
+  PetscCall(OutputDirectoryWriteFile(comm, path, WriteCSV, map));
   PetscFunctionReturn(0);
 }
 

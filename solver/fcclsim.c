@@ -1,61 +1,33 @@
-static const char help[] = "fcclsim: curl of flexible copper-clad laminates by thermo-elastic finite elements.\n"
-                           "  fcclsim -case CASE.yaml [-output DIR] [any option, overriding the case]\n"
-                           "Case keys and units: docs/cases.md. Solver options go under the prefix -fcclsim_ (e.g. -fcclsim_pc_type).\n";
+static const char usage[] = "fcclsim: curl of flexible copper-clad laminates by thermo-elastic finite elements.\n"
+                            "  fcclsim -case CASE.yaml [-output DIR] [any key, overriding the case's]\n"
+                            "  fcclsim -help [-case CASE.yaml]   the keys, grouped by object, with the case's values\n"
+                            "Case keys and units: docs/cases.md; PETSc solver options go under the prefix -fcclsim_ (e.g. -fcclsim_pc_type);\n"
+                            "`-help petsc` also lists PETSc's own options.\n";
 
-#include <sys/stat.h>
-#include <errno.h>
 #include <math.h>
+#include "error-report.h"
 #include "case.h"
+#include "option-read.h"
+#include "output-directory.h"
 #include "process.h"
 #include "field-output.h"
 #include "summary.h"
 
 typedef struct {
-  char      case_file[PETSC_MAX_PATH_LEN];
   char      output[PETSC_MAX_PATH_LEN];
-  char      materials_dir[PETSC_MAX_PATH_LEN];
-  char      mesh_file[PETSC_MAX_PATH_LEN];
-  ModelOptions model;
-  PetscBool output_fields; /* -output_fields: HDF5 + XDMF for ParaView (solver/field-output.c) */
+  PetscBool output_fields; /* HDF5 + XDMF for ParaView (solver/field-output.c) */
 } RunOptions;
 
-static PetscErrorCode ReadRunOptions(RunOptions *run)
+/* Options block "Output" */
+static PetscErrorCode RunOptionsRead(MPI_Comm comm, RunOptions *run)
 {
-  PetscBool exists;
-
   PetscFunctionBeginUser;
   PetscCall(PetscStrncpy(run->output, "fcclsim-out", sizeof(run->output)));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-output", run->output, sizeof(run->output), NULL));
-  PetscCall(PetscTestDirectory(FCCLSIM_SOURCE_MATERIALS_DIR, 'r', &exists));
-  PetscCall(PetscStrncpy(run->materials_dir, exists ? FCCLSIM_SOURCE_MATERIALS_DIR : FCCLSIM_INSTALL_MATERIALS_DIR, sizeof(run->materials_dir)));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-materials_dir", run->materials_dir, sizeof(run->materials_dir), NULL));
-  PetscCall(ModelOptionsRead(&run->model));
   run->output_fields = PETSC_TRUE;
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-output_fields", &run->output_fields, NULL));
-  run->mesh_file[0] = 0;
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-mesh_file", run->mesh_file, sizeof(run->mesh_file), NULL));
-  PetscFunctionReturn(0);
-}
-
-/* The output directory, cleared of the files that say a run completed (summary.json and the ParaView indexes) that an
-   earlier run left there: a run that stops early must not leave an older run's results looking like its own. */
-static PetscErrorCode MakeOutputDirectory(MPI_Comm comm, const char dir[])
-{
-  const char *const done[] = {"summary.json", "fields.xmf", "curlmap.xmf"};
-  PetscMPIInt       rank;
-  int               err = 0;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0 && mkdir(dir, 0777) && errno != EEXIST) err = errno;
-  for (size_t i = 0; rank == 0 && !err && i < sizeof(done) / sizeof(done[0]); i++) {
-    char path[PETSC_MAX_PATH_LEN];
-
-    if (snprintf(path, sizeof(path), "%s/%s", dir, done[i]) >= (int)sizeof(path)) err = ENAMETOOLONG;
-    else if (remove(path) && errno != ENOENT) err = errno;
-  }
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_USER_INPUT, "-output %s: cannot create the directory or clear an earlier run's results in it (%s)", dir, strerror(err));
+  PetscOptionsBegin(comm, NULL, "Output (docs/cases.md)", "fcclsim");
+  PetscCall(OptionString(PetscOptionsObject, "-output", "output directory: summary.json, curl maps, ParaView files; the run owns its files there", run->output, run->output, sizeof(run->output), NULL));
+  PetscCall(OptionBool(PetscOptionsObject, "-output_fields", "write fields.xmf/.h5 and curlmap.xmf/.h5 for ParaView", run->output_fields, &run->output_fields, NULL));
+  PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
 
@@ -146,10 +118,13 @@ static PetscErrorCode PrintState(MPI_Comm comm, PetscInt k, const ProcessStep *s
   PetscFunctionReturn(0);
 }
 
-int main(int argc, char **argv)
+/* The run, in the order the data flows: case -> stack -> process -> FE model -> curl -> output. */
+static PetscErrorCode Run(int argc, char **argv, PetscBool help)
 {
-  MPI_Comm      comm;
+  MPI_Comm      comm = PETSC_COMM_WORLD;
   RunOptions    run;
+  ModelOptions  model_options;
+  CurlOptions   curl_options;
   PlateMesh     pm;
   Stack         stack;
   Process       process;
@@ -160,31 +135,38 @@ int main(int argc, char **argv)
   Summary       summary;
   char          path[PETSC_MAX_PATH_LEN];
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  comm = PETSC_COMM_WORLD;
-  PetscCall(CaseLoad(comm, argc, argv, run.case_file, sizeof(run.case_file)));
-  PetscCall(StackCreateFromOptions(comm, run.case_file, &stack));
-  PetscCall(ReadRunOptions(&run));
-  PetscCall(StackLoadMaterials(comm, stack, run.materials_dir));
-  PetscCall(PlateMeshFromOptions(comm, run.case_file, &pm));
-  PetscCall(ProcessCreateFromOptions(comm, run.case_file, stack, &process));
-  PetscCall(CaseCheckUnusedKeys(comm, run.case_file, NULL));
+  PetscFunctionBeginUser;
+  PetscCall(CaseLoad(comm, argc, argv, help));
+  PetscCall(RunOptionsRead(comm, &run));
+  /* before any other check can fail: a run that stops on bad input must not leave an earlier run's results behind */
+  if (!help) PetscCall(OutputDirectoryClaim(comm, run.output));
+  PetscCall(StackCreateFromOptions(comm, &stack));
+  PetscCall(StackLoadMaterials(stack));
+  PetscCall(PlateMeshFromOptions(comm, StackElementsThrough(stack), &pm));
+  PetscCall(ProcessCreateFromOptions(comm, stack, &process));
+  PetscCall(ModelOptionsRead(comm, &model_options));
+  PetscCall(CurlOptionsRead(comm, &curl_options));
+  PetscCall(CaseCheckUnusedKeys(comm, NULL));
+  if (help) {
+    PetscCall(ProcessDestroy(&process));
+    PetscCall(StackDestroy(&stack));
+    PetscFunctionReturn(0);
+  }
   PetscCall(StackView(stack, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(PlateMeshView(&pm, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(ProcessView(process, stack, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(RunLaminateHistory(stack, process, &states));
-  PetscCall(MakeOutputDirectory(comm, run.output));
 
   if (pm.model != MODEL_LAMINATE) {
-    if (run.mesh_file[0]) PetscCall(PetscStrncpy(path, run.mesh_file, sizeof(path)));
+    if (pm.file[0]) PetscCall(PetscStrncpy(path, pm.file, sizeof(path)));
     else {
       PetscCall(PetscSNPrintf(path, sizeof(path), "%s/mesh.msh", run.output));
       PetscCall(PlateMeshWrite(comm, &pm, stack, path));
     }
-    PetscCall(ModelCreate(comm, &pm, stack, path, &run.model, &model));
+    PetscCall(ModelCreate(comm, &pm, stack, path, &model_options, &curl_options, &model));
     if (run.output_fields) PetscCall(FieldOutputCreate(comm, run.output, &fields));
   }
-  PetscCall(SummaryCreate(comm, run.case_file, ModelKindNames[pm.model], stack, &summary));
+  PetscCall(SummaryCreate(comm, CaseSource(), ModelKindNames[pm.model], stack, &summary));
   PetscCall(PetscMemzero(&report, sizeof(report)));
   PetscCall(PetscMalloc2(stack->n, &report.active, stack->n, &report.max_stress));
   for (PetscInt k = 0; k < process->n; k++) {
@@ -205,6 +187,7 @@ int main(int argc, char **argv)
   if (fields) PetscCall(FieldOutputFinish(fields));
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/summary.json", run.output));
   PetscCall(SummaryWrite(summary, path));
+  PetscCall(OutputDirectoryComplete(comm, run.output, CaseSource()));
   PetscCall(PetscPrintf(comm, "%s (%" PetscInt_FMT " DOFs): wrote %s\n", ModelKindNames[pm.model], report.dofs, path));
 
   PetscCall(SummaryDestroy(&summary));
@@ -214,6 +197,10 @@ int main(int argc, char **argv)
   PetscCall(ProcessStatesDestroy(&states));
   PetscCall(ProcessDestroy(&process));
   PetscCall(StackDestroy(&stack));
-  PetscCall(PetscFinalize());
-  return 0;
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  return ErrorReportMain(argc, argv, usage, Run);
 }

@@ -57,21 +57,11 @@ PetscErrorCode FieldOutputCreate(MPI_Comm comm, const char dir[], FieldOutput *o
   o->comm    = comm;
   o->enabled = PETSC_TRUE;
   PetscCallMPI(MPI_Comm_rank(comm, &o->rank));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-output_fields", &o->enabled, NULL));
   {
     const char *kill_after = getenv("FCCLSIM_TEST_KILL_AFTER_STATES");
     o->kill_after          = kill_after && *kill_after ? atoi(kill_after) : -1;
   }
   PetscCall(PetscStrncpy(o->dir, dir, sizeof(o->dir)));
-  if (o->enabled && o->rank == 0) {
-    /* an earlier run's results in the same directory would pass for this run's if this one stopped midway */
-    const char *const stale[] = {"fields.xmf", "curlmap.xmf", "fields.h5", "curlmap.h5"};
-    for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
-      char path[PETSC_MAX_PATH_LEN];
-      PetscCall(OutputPath(o, stale[i], "", path, sizeof(path)));
-      (void)unlink(path);
-    }
-  }
   *out = o;
   PetscFunctionReturn(0);
 }

@@ -12,13 +12,13 @@
 
    Both HDF5 files are written as NAME.part and renamed when FieldOutputFinish has closed them; the XDMF files are
    written last (also through a .part name), so a run killed midway leaves no .xmf: nothing that ParaView would read
-   as a result. FieldOutputCreate removes the .xmf of an earlier run in the same directory for the same reason.
+   as a result; the run clears the files of an earlier run from the directory first (output-directory.h).
    docs/viewing.md tells how to look at them. */
 #include "model.h"
 
 typedef struct _n_FieldOutput *FieldOutput;
 
-/* Collective. -output_fields (default true) turns the output on or off; off makes every call below a no-op.
+/* Collective. The caller creates it only when field output is asked for (-output_fields).
    A test hook: with FCCLSIM_TEST_KILL_AFTER_STATES=N in the environment, FieldOutputWriteState kills the process
    (SIGKILL) when it is called for state N + 1, so that tests/output/check-killed-run.sh can see what a run killed
    midway leaves. An environment variable, not an option: it is no case key and needs no place in docs/cases.md. */

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include "laminate-history.h"
 
 PetscErrorCode StackActiveLayers(Stack stack, const LayerLoad load[], PetscInt *n, LaminateLayer **layer)
@@ -156,49 +157,48 @@ static PetscErrorCode Increment(LaminateHistory h, PetscReal Ta, PetscReal Tb)
   PetscFunctionReturn(0);
 }
 
+static int CompareTowards(const void *a, const void *b, PetscReal dir)
+{
+  const PetscReal x = dir * *(const PetscReal *)a, y = dir * *(const PetscReal *)b;
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+static int CompareUp(const void *a, const void *b) { return CompareTowards(a, b, 1); }
+static int CompareDown(const void *a, const void *b) { return CompareTowards(a, b, -1); }
+
 PetscErrorCode LaminateHistoryRamp(LaminateHistory h, PetscReal T_end, PetscInt nincr, PetscReal max_increment)
 {
   const PetscReal T0 = h->T;
-  PetscReal       knots[512];
-  PetscInt        nk = 0;
+  PetscReal      *knots, Ta = T0;
+  PetscInt        nk = 0, cap = 1;
 
   PetscFunctionBeginUser;
   PetscCheck(h->T > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "a temperature ramp before the first bond");
   if (T_end == T0) PetscFunctionReturn(0);
   if (nincr > 0) {
-    for (PetscInt k = 1; k < nincr; k++) knots[nk++] = T0 + (T_end - T0) * k / nincr;
-  } else {
-    for (PetscInt i = 0; i < h->stack->n; i++) {
-      PetscInt nb;
-      if (!h->load[i].active) continue;
-      PetscCall(MaterialGetModulusBreakpoints(h->stack->layer[i].material, T0, T_end, 256 - nk, &nb, &knots[nk]));
-      nk += nb;
-    }
+    for (PetscInt k = 1; k <= nincr; k++) PetscCall(Increment(h, h->T, k == nincr ? T_end : T0 + (T_end - T0) * k / nincr));
+    PetscFunctionReturn(0);
+  }
+  /* automatic: split at every modulus breakpoint of the active layers, then into steps of at most max_increment */
+  for (PetscInt i = 0; i < h->stack->n; i++)
+    if (h->load[i].active) cap += h->stack->layer[i].material->E.n + 2;
+  PetscCall(PetscMalloc1(cap, &knots));
+  for (PetscInt i = 0; i < h->stack->n; i++) {
+    PetscInt nb;
+    if (!h->load[i].active) continue;
+    PetscCall(MaterialGetModulusBreakpoints(h->stack->layer[i].material, T0, T_end, cap - 1 - nk, &nb, &knots[nk]));
+    nk += nb;
   }
   knots[nk++] = T_end;
-  {
-    /* order the knots from T0 towards T_end, then walk them in steps of at most max_increment */
-    const PetscReal dir = T_end > T0 ? 1 : -1;
-    PetscReal       Ta  = T0;
-    for (PetscInt a = 0; a < nk; a++)
-      for (PetscInt b = a + 1; b < nk; b++)
-        if (dir * knots[b] < dir * knots[a]) {
-          const PetscReal t = knots[a];
-          knots[a]          = knots[b];
-          knots[b]          = t;
-        }
-    for (PetscInt k = 0; k < nk; k++) {
-      const PetscReal Tk = knots[k];
-      PetscInt        m  = 1;
-      if (dir * (Tk - Ta) <= 0) continue;
-      if (nincr == 0 && max_increment > 0) m = (PetscInt)PetscCeilReal(PetscAbsReal(Tk - Ta) / max_increment - 1e-9);
-      for (PetscInt j = 1; j <= m; j++) {
-        const PetscReal Tb = j == m ? Tk : Ta + (Tk - Ta) * j / m;
-        PetscCall(Increment(h, h->T, Tb));
-      }
-      Ta = Tk;
-    }
+  qsort(knots, (size_t)nk, sizeof(PetscReal), T_end > T0 ? CompareUp : CompareDown);
+  for (PetscInt k = 0; k < nk; k++) {
+    const PetscReal Tk = knots[k];
+    PetscInt        m;
+    if ((T_end > T0 ? 1 : -1) * (Tk - Ta) <= 0) continue;
+    m = max_increment > 0 ? (PetscInt)PetscCeilReal(PetscAbsReal(Tk - Ta) / max_increment - 1e-9) : 1;
+    for (PetscInt j = 1; j <= m; j++) PetscCall(Increment(h, h->T, j == m ? Tk : Ta + (Tk - Ta) * j / m));
+    Ta = Tk;
   }
+  PetscCall(PetscFree(knots));
   PetscFunctionReturn(0);
 }
 

@@ -2,182 +2,78 @@
 #include <math.h>
 #include <stdlib.h>
 #include "material.h"
+#include "case.h"
+#include "option-read.h"
 
-/* Longest table accepted from the options database. Fixed-size buffers let every check run before anything is
-   allocated, so a rejected input leaks nothing. Real property tables have tens of points. */
+/* Longest table accepted from the options database; real property tables have tens of points. */
 #define MATERIAL_TABLE_MAX 256
 
 #define CELSIUS_OFFSET 273.15 /* K at 0 C */
 #define GPA            1.0e9
 #define PPM            1.0e-6
 
-/* A table as read from the options, before it is known to be valid. One extra slot detects over-long lists,
-   because PetscOptionsGetRealArray silently stops at the buffer size. */
+/* The ranges of the material keys: E from 1 kPa (below any polymer above its Tg) to 10 TPa (above diamond); Poisson's
+   ratio short of -1 and 0.5, where the isotropic shear or bulk modulus stops being finite and positive; CTEs within
+   +-1000 ppm/K (rubbery polymers reach a few hundred); temperatures from absolute zero to 2000 C. */
+#define E_MIN_GPA     1e-6
+#define E_MAX_GPA     1e4
+#define NU_MIN        -0.99
+#define NU_MAX        0.499
+#define ALPHA_MAX_PPM 1000.0
+#define T_MIN_C       -273.15
+#define T_MAX_C       2000.0
+
+/* A table as read from the options, before it is known to be valid */
 typedef struct {
   PetscInt  n;
-  PetscReal T[MATERIAL_TABLE_MAX + 1];
-  PetscReal v[MATERIAL_TABLE_MAX + 1];
+  PetscReal T[MATERIAL_TABLE_MAX];
+  PetscReal v[MATERIAL_TABLE_MAX];
 } RawTable;
 
 /* What a table is called in the options and in messages */
 typedef struct {
-  const char *property;    /* "E", "alpha", "alpha_z" */
-  const char *value_key;   /* "E_GPa", ... */
-  const char *temp_key;    /* "E_T_C", ... */
-  const char *unit;        /* unit of the input values */
-  PetscReal   scale;       /* input unit -> SI */
-  PetscBool   positive;    /* values must be > 0 */
+  const char *value_key, *temp_key; /* "-E_GPa", "-E_T_C", ... */
+  const char *value_help, *temp_help;
+  PetscReal   lo, hi; /* range of the values, input units */
+  PetscReal   scale;  /* input unit -> SI */
 } TableSpec;
 
-static const TableSpec SpecE      = {"E", "E_GPa", "E_T_C", "GPa", GPA, PETSC_TRUE};
-static const TableSpec SpecAlpha  = {"alpha", "alpha_ppm_per_K", "alpha_T_C", "ppm/K", PPM, PETSC_FALSE};
-static const TableSpec SpecAlphaZ = {"alpha_z", "alpha_z_ppm_per_K", "alpha_z_T_C", "ppm/K", PPM, PETSC_FALSE};
+static const TableSpec SpecE      = {"-E_GPa", "-E_T_C", "Young's modulus, GPa: one value, or a table over E_T_C", "temperatures of the E table, C, increasing", E_MIN_GPA, E_MAX_GPA, GPA};
+static const TableSpec SpecAlpha  = {"-alpha_ppm_per_K", "-alpha_T_C", "in-plane instantaneous CTE, ppm/K: one value, or a table over alpha_T_C", "temperatures of the alpha table, C, increasing", -ALPHA_MAX_PPM, ALPHA_MAX_PPM, PPM};
+static const TableSpec SpecAlphaZ = {"-alpha_z_ppm_per_K", "-alpha_z_T_C", "through-thickness CTE, ppm/K (default: the in-plane table)", "temperatures of the alpha_z table, C, increasing", -ALPHA_MAX_PPM, ALPHA_MAX_PPM, PPM};
 
-static const char *const ExtrapolateNames[] = {"none", "constant"};
+static const char *const ExtrapolateNames[] = {"none", "constant", NULL};
 
-static PetscErrorCode MaterialKey(const char name[], const char suffix[], char key[], size_t len)
+/* Reads one table (values and temperatures) inside the material's options block; *set: the value key was given */
+static PetscErrorCode ReadTable(PetscOptionItems *PetscOptionsObject, const TableSpec *spec, RawTable *tab, PetscBool *set)
 {
-  PetscFunctionBeginUser;
-  PetscCall(PetscSNPrintf(key, len, "-material_%s_%s", name, suffix));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode IsRealNumber(const char s[], PetscBool *ok)
-{
-  char *end;
+  PetscInt  nT = MATERIAL_TABLE_MAX;
+  PetscBool Tset;
+  char      vkey[256], tkey[256], where[PETSC_MAX_PATH_LEN + 320];
+  MPI_Comm  comm = PetscOptionsObject->comm;
 
   PetscFunctionBeginUser;
-  (void)strtod(s, &end);
-  while (*end && isspace((unsigned char)*end)) end++;
-  *ok = (end != s && *end == '\0') ? PETSC_TRUE : PETSC_FALSE;
-  PetscFunctionReturn(0);
-}
-
-/* PetscOptionsGetRealArray's own message for a non-number does not name the option, so the list is checked first */
-static PetscErrorCode CheckNumberList(MPI_Comm comm, const char name[], const char source[], const char key[], const char value[])
-{
-  PetscToken token;
-  char      *item, bad[64] = "";
-  PetscBool  ok = PETSC_TRUE;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscTokenCreate(value, ',', &token));
-  PetscCall(PetscTokenFind(token, &item));
-  while (item && ok) {
-    PetscCall(IsRealNumber(item, &ok));
-    if (!ok) PetscCall(PetscStrncpy(bad, item, sizeof(bad)));
-    else PetscCall(PetscTokenFind(token, &item));
-  }
-  PetscCall(PetscTokenDestroy(&token));
-  PetscCheck(ok, comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s = %s: '%s' is not a number; give one number or a comma-separated list of numbers", name, source, key, value, bad);
-  PetscFunctionReturn(0);
-}
-
-/* Reads a comma-separated list of reals; *n = 0 when the key is absent. */
-static PetscErrorCode ReadRealList(MPI_Comm comm, const char name[], const char source[], const char key[], PetscReal values[], PetscInt *n)
-{
-  const char *value;
-  PetscInt    nread = MATERIAL_TABLE_MAX + 1;
-  PetscBool   set;
-
-  PetscFunctionBeginUser;
-  *n = 0;
-  PetscCall(PetscOptionsFindPair(NULL, NULL, key, &value, &set));
-  if (!set) PetscFunctionReturn(0);
-  PetscCheck(value && value[0], comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s is given without a value; give one number or a comma-separated list", name, source, key);
-  PetscCall(CheckNumberList(comm, name, source, key, value));
-  PetscCall(PetscOptionsGetRealArray(NULL, NULL, key, values, &nread, &set));
-  PetscCheck(nread <= MATERIAL_TABLE_MAX, comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s has more than %d values; at most %d are allowed", name, source, key, MATERIAL_TABLE_MAX, MATERIAL_TABLE_MAX);
-  *n = nread;
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode CheckValues(MPI_Comm comm, const char name[], const char source[], const char key[], const TableSpec *spec, const RawTable *tab)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt k = 0; k < tab->n; k++) {
-    PetscCheck(!PetscIsInfOrNanReal(tab->v[k]), comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s entry %" PetscInt_FMT " is %.6g; values must be finite numbers in %s", name, source, key, k, (double)tab->v[k], spec->unit);
-    PetscCheck(!spec->positive || tab->v[k] > 0, comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s entry %" PetscInt_FMT " is %.6g %s; it must be > 0", name, source, key, k, (double)tab->v[k], spec->unit);
-  }
-  PetscFunctionReturn(0);
-}
-
-/* Temperatures are checked in C, as given, so the messages quote the user's numbers. */
-static PetscErrorCode CheckTemperatures(MPI_Comm comm, const char name[], const char source[], const char key[], const RawTable *tab)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt k = 0; k < tab->n; k++) {
-    PetscCheck(tab->T[k] > -CELSIUS_OFFSET && !PetscIsInfOrNanReal(tab->T[k]), comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s entry %" PetscInt_FMT " is %.6g C; temperatures must be finite and above -273.15 C", name, source, key, k, (double)tab->T[k]);
-    PetscCheck(k == 0 || tab->T[k] > tab->T[k - 1], comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s must be strictly increasing, but entry %" PetscInt_FMT " is %.6g C after %.6g C", name, source, key, k, (double)tab->T[k], (double)tab->T[k - 1]);
-  }
-  PetscFunctionReturn(0);
-}
-
-/* Reads one property table, validates it and converts it to SI. *set = PETSC_FALSE if the value key is absent. */
-static PetscErrorCode ReadTable(MPI_Comm comm, const char name[], const char source[], const TableSpec *spec, RawTable *tab, PetscBool *set)
-{
-  char     vkey[PETSC_MAX_PATH_LEN], tkey[PETSC_MAX_PATH_LEN];
-  PetscInt nT;
-
-  PetscFunctionBeginUser;
-  PetscCall(MaterialKey(name, spec->value_key, vkey, sizeof(vkey)));
-  PetscCall(MaterialKey(name, spec->temp_key, tkey, sizeof(tkey)));
-  PetscCall(ReadRealList(comm, name, source, vkey, tab->v, &tab->n));
-  PetscCall(ReadRealList(comm, name, source, tkey, tab->T, &nT));
-  *set = tab->n > 0 ? PETSC_TRUE : PETSC_FALSE;
-  PetscCheck(*set || nT == 0, comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s is given (%" PetscInt_FMT " values) but %s is missing; give the %s values in %s", name, source, tkey, nT, vkey, spec->property, spec->unit);
+  tab->n = MATERIAL_TABLE_MAX;
+  PetscCall(OptionRealList(PetscOptionsObject, spec->value_key, spec->value_help, spec->lo, spec->hi, tab->v, &tab->n, set));
+  PetscCall(OptionRealList(PetscOptionsObject, spec->temp_key, spec->temp_help, T_MIN_C, T_MAX_C, tab->T, &nT, &Tset));
+  if (!*set) tab->n = 0;
+  if (!Tset) nT = 0;
+  if (CaseHelp()) PetscFunctionReturn(0);
+  OptionKey(PetscOptionsObject, spec->value_key, vkey, sizeof(vkey));
+  OptionKey(PetscOptionsObject, spec->temp_key, tkey, sizeof(tkey));
+  OptionWhere(tkey, where, sizeof(where));
+  PetscCheck(*set || !nT, comm, PETSC_ERR_USER_INPUT, "%s is given (%" PetscInt_FMT " values) but %s is missing", where, nT, vkey + 1);
   if (!*set) PetscFunctionReturn(0);
-  PetscCheck(tab->n == 1 || nT > 0, comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s has %" PetscInt_FMT " values, so %s (temperatures in C, same length) is required", name, source, vkey, tab->n, tkey);
-  PetscCheck(nT == 0 || nT == tab->n, comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s has %" PetscInt_FMT " values but %s has %" PetscInt_FMT "; the lengths must match", name, source, tkey, nT, vkey, tab->n);
-  PetscCall(CheckValues(comm, name, source, vkey, spec, tab));
+  OptionWhere(vkey, where, sizeof(where));
+  PetscCheck(tab->n == 1 || nT > 0, comm, PETSC_ERR_USER_INPUT, "%s has %" PetscInt_FMT " values, so %s (temperatures in C, same length) is required", where, tab->n, tkey + 1);
+  PetscCheck(nT == 0 || nT == tab->n, comm, PETSC_ERR_USER_INPUT, "%s has %" PetscInt_FMT " values but %s has %" PetscInt_FMT "; the lengths must match", where, tab->n, tkey + 1, nT);
+  OptionWhere(tkey, where, sizeof(where));
+  for (PetscInt k = 1; k < nT; k++) PetscCheck(tab->T[k] > tab->T[k - 1], comm, PETSC_ERR_USER_INPUT, "%s must be strictly increasing, but entry %" PetscInt_FMT " is %.6g C after %.6g C", where, k, (double)tab->T[k], (double)tab->T[k - 1]);
   if (nT == 0) tab->T[0] = 20.0; /* unused for a constant, kept only so the table is fully defined */
-  PetscCall(CheckTemperatures(comm, name, source, tkey, tab));
   for (PetscInt k = 0; k < tab->n; k++) {
     tab->T[k] += CELSIUS_OFFSET;
     tab->v[k] *= spec->scale;
   }
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode ReadRequiredTable(MPI_Comm comm, const char name[], const char source[], const TableSpec *spec, RawTable *tab)
-{
-  PetscBool set;
-  char      vkey[PETSC_MAX_PATH_LEN], tkey[PETSC_MAX_PATH_LEN];
-
-  PetscFunctionBeginUser;
-  PetscCall(ReadTable(comm, name, source, spec, tab, &set));
-  PetscCall(MaterialKey(name, spec->value_key, vkey, sizeof(vkey)));
-  PetscCall(MaterialKey(name, spec->temp_key, tkey, sizeof(tkey)));
-  PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "material %s (%s): required option %s is missing; give %s in %s as one value, or as a list together with %s", name, source, vkey, spec->property, spec->unit, tkey);
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode ReadPoisson(MPI_Comm comm, const char name[], const char source[], PetscReal *nu)
-{
-  char      key[PETSC_MAX_PATH_LEN];
-  PetscBool set;
-
-  PetscFunctionBeginUser;
-  PetscCall(MaterialKey(name, "nu", key, sizeof(key)));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, key, nu, &set));
-  PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "material %s (%s): required option %s (Poisson ratio, in (-1, 0.5)) is missing", name, source, key);
-  /* Written so that NaN fails too; the bounds are where the isotropic bulk or shear modulus stops being positive */
-  PetscCheck(*nu > -1.0 && *nu < 0.5, comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s = %.6g; the Poisson ratio must lie in the open interval (-1, 0.5)", name, source, key, (double)*nu);
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode ReadExtrapolate(MPI_Comm comm, const char name[], const char source[], PetscBool *extrapolate)
-{
-  char      key[PETSC_MAX_PATH_LEN], value[64] = "none";
-  PetscInt  choice;
-  PetscBool found;
-
-  PetscFunctionBeginUser;
-  PetscCall(MaterialKey(name, "extrapolate", key, sizeof(key)));
-  PetscCall(PetscOptionsGetString(NULL, NULL, key, value, sizeof(value), NULL));
-  PetscCall(PetscEListFind(2, ExtrapolateNames, value, &choice, &found));
-  PetscCheck(found, comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s = %s; allowed values are none and constant", name, source, key, value);
-  *extrapolate = choice == 1 ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -199,58 +95,51 @@ static PetscErrorCode PiecewiseLinearDestroy(PiecewiseLinear *f)
   PetscFunctionReturn(0);
 }
 
-/* -material_<name>_Tg_C (optional) and -material_<name>_rubbery_ratio (default 1e-3, assumed: glassy GPa to rubbery
-   MPa, physics.md 1.2) */
-static PetscErrorCode ReadGlassTransition(MPI_Comm comm, const char name[], const char source[], PetscReal *Tg, PetscReal *ratio)
-{
-  char      key[PETSC_MAX_PATH_LEN];
-  PetscReal Tg_C = 0;
-  PetscBool set;
-
-  PetscFunctionBeginUser;
-  PetscCall(MaterialKey(name, "Tg_C", key, sizeof(key)));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, key, &Tg_C, &set));
-  PetscCheck(!set || (Tg_C > -CELSIUS_OFFSET && !PetscIsInfOrNanReal(Tg_C)), comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s = %.6g C; it must lie above -273.15 C", name, source, key, (double)Tg_C);
-  *Tg = set ? Tg_C + CELSIUS_OFFSET : 0;
-  PetscCall(MaterialKey(name, "rubbery_ratio", key, sizeof(key)));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, key, ratio, NULL));
-  PetscCheck(*ratio > 0 && *ratio <= 1, comm, PETSC_ERR_USER_INPUT, "material %s (%s): %s = %.6g; the rubbery-to-glassy modulus ratio must lie in (0, 1]", name, source, key, (double)*ratio);
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode MaterialCreateFromOptions(MPI_Comm comm, const char name[], const char source[], Material *mat)
 {
-  RawTable        E, alpha, alpha_z;
-  PetscReal       nu          = 0.0;
-  PetscBool       extrapolate = PETSC_FALSE, zset = PETSC_FALSE;
-  PetscReal       Tg = 0, rubbery_ratio = 1e-3;
-  const char     *src = source ? source : "options database";
-  Material        m;
+  RawTable  *E, *alpha, *alpha_z;
+  PetscReal  nu = 0.3, Tg_C = 0, rubbery_ratio = 1e-3;
+  PetscInt   extrapolate = 0;
+  PetscBool  Eset, aset, zset, nuset, Tgset;
+  char       prefix[PETSC_MAX_PATH_LEN], title[PETSC_MAX_PATH_LEN], key[PETSC_MAX_PATH_LEN + 64];
+  Material   m;
 
   PetscFunctionBeginUser;
   PetscCheck(mat, comm, PETSC_ERR_ARG_NULL, "material.c: MaterialCreateFromOptions needs a non-NULL output pointer");
   *mat = NULL;
-  PetscCheck(name && name[0], comm, PETSC_ERR_USER_INPUT, "material.c: a material needs a non-empty name (the <name> in -material_<name>_E_GPa); source %s", src);
-  PetscCall(ReadRequiredTable(comm, name, src, &SpecE, &E));
-  PetscCall(ReadPoisson(comm, name, src, &nu));
-  PetscCall(ReadRequiredTable(comm, name, src, &SpecAlpha, &alpha));
-  PetscCall(ReadTable(comm, name, src, &SpecAlphaZ, &alpha_z, &zset));
-  PetscCall(ReadExtrapolate(comm, name, src, &extrapolate));
-  if (!zset) alpha_z = alpha; /* default: isotropic expansion */
-  PetscCall(ReadGlassTransition(comm, name, src, &Tg, &rubbery_ratio));
-
+  PetscCall(PetscCalloc3(1, &E, 1, &alpha, 1, &alpha_z));
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "material_%s_", name));
+  PetscCall(PetscSNPrintf(title, sizeof(title), "Material %s (docs/cases.md)", name));
+  PetscOptionsBegin(comm, prefix, title, "fcclsim");
+  PetscCall(ReadTable(PetscOptionsObject, &SpecE, E, &Eset));
+  PetscCall(OptionReal(PetscOptionsObject, "-nu", "Poisson's ratio; required", nu, NU_MIN, NU_MAX, &nu, &nuset));
+  PetscCall(ReadTable(PetscOptionsObject, &SpecAlpha, alpha, &aset));
+  PetscCall(ReadTable(PetscOptionsObject, &SpecAlphaZ, alpha_z, &zset));
+  PetscCall(OptionChoice(PetscOptionsObject, "-extrapolate", "outside a table: none (an error) or constant (its end value)", ExtrapolateNames, extrapolate, &extrapolate, NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-Tg_C", "glass transition, C; above it the modulus drops by rubbery_ratio (docs/process.md)", Tg_C, T_MIN_C + 1, T_MAX_C, &Tg_C, &Tgset));
+  PetscCall(OptionReal(PetscOptionsObject, "-rubbery_ratio", "rubbery / glassy modulus above Tg (1e-3 assumed: GPa to MPa, physics.md 1.2)", rubbery_ratio, 1e-9, 1, &rubbery_ratio, NULL));
+  PetscOptionsEnd();
+  if (CaseHelp()) {
+    PetscCall(PetscFree3(E, alpha, alpha_z));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%s: material %s", source, name));
+  PetscCheck(Eset, comm, PETSC_ERR_USER_INPUT, "%s: material_%s_E_GPa is missing (Young's modulus, GPa)", key, name);
+  PetscCheck(nuset, comm, PETSC_ERR_USER_INPUT, "%s: material_%s_nu is missing (Poisson's ratio)", key, name);
+  PetscCheck(aset, comm, PETSC_ERR_USER_INPUT, "%s: material_%s_alpha_ppm_per_K is missing (in-plane CTE, ppm/K)", key, name);
   PetscCall(PetscNew(&m));
   PetscCall(PetscStrncpy(m->name, name, sizeof(m->name)));
-  PetscCall(PetscStrncpy(m->source, src, sizeof(m->source)));
-  PetscCall(PiecewiseLinearCreateFromRaw(&E, &m->E));
-  PetscCall(PiecewiseLinearCreateFromRaw(&alpha, &m->alpha));
-  PetscCall(PiecewiseLinearCreateFromRaw(&alpha_z, &m->alpha_z));
-  m->nu          = nu;
-  m->extrapolate   = extrapolate;
-  m->Tg            = Tg;
+  PetscCall(PetscStrncpy(m->source, source, sizeof(m->source)));
+  PetscCall(PiecewiseLinearCreateFromRaw(E, &m->E));
+  PetscCall(PiecewiseLinearCreateFromRaw(alpha, &m->alpha));
+  PetscCall(PiecewiseLinearCreateFromRaw(zset ? alpha_z : alpha, &m->alpha_z)); /* default: isotropic expansion */
+  m->nu            = nu;
+  m->extrapolate   = extrapolate == 1 ? PETSC_TRUE : PETSC_FALSE;
+  m->Tg            = Tgset ? Tg_C + CELSIUS_OFFSET : 0;
   m->rubbery_ratio = rubbery_ratio;
-  m->rubbery       = Tg > 0;
-  *mat             = m;
+  m->rubbery       = (PetscBool)(m->Tg > 0);
+  PetscCall(PetscFree3(E, alpha, alpha_z));
+  *mat = m;
   PetscFunctionReturn(0);
 }
 

@@ -6,6 +6,7 @@
 #include "elasticity-kernels.h"
 #include "element-assembly.h"
 #include "precise-residual.h"
+#include "option-read.h"
 
 static PetscErrorCode ZeroDisplacement(PetscInt dim, PetscReal t, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)
 {
@@ -171,18 +172,15 @@ static PetscErrorCode AddRigidBodyConstraints(Model model)
   PetscFunctionReturn(0);
 }
 
-/* Q2 displacement by default (trilinear hexahedra lock in bending); -displacement_petscspace_degree overrides. */
+/* Q2 displacement by default (trilinear hexahedra lock in bending); -model_degree overrides. */
 static PetscErrorCode SetupDiscretization(Model model)
 {
-  PetscFE   fe, fe_aux;
-  PetscDS   ds;
-  PetscBool set;
-  DM        dm_aux;
+  PetscFE fe, fe_aux;
+  PetscDS ds;
+  DM      dm_aux;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-displacement_petscspace_degree", &set));
-  if (!set) PetscCall(PetscOptionsSetValue(NULL, "-displacement_petscspace_degree", "2"));
-  PetscCall(PetscFECreateDefault(model->comm, model->dim, model->dim, PETSC_FALSE, "displacement_", PETSC_DETERMINE, &fe));
+  PetscCall(PetscFECreateLagrange(model->comm, model->dim, model->dim, PETSC_FALSE, model->degree, PETSC_DETERMINE, &fe));
   PetscCall(PetscObjectSetName((PetscObject)fe, "displacement"));
   PetscCall(DMSetField(model->dm, 0, NULL, (PetscObject)fe));
   PetscCall(DMCreateDS(model->dm));
@@ -384,25 +382,28 @@ static PetscErrorCode SetBlasThreads(PetscInt n)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ModelOptionsRead(ModelOptions *options)
+PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options)
 {
-  const char *const kinds[] = {"pointwise", "element"};
-  PetscInt          kind    = 1;
+  static const char *const kinds[] = {"pointwise", "element", NULL};
+  PetscInt                 kind    = 1;
 
   PetscFunctionBeginUser;
-  options->use_reference = PETSC_TRUE;
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-solver_laminate_reference", &options->use_reference, NULL));
-  PetscCall(PetscOptionsGetEList(NULL, NULL, "-solver_stiffness", kinds, 2, &kind, NULL));
+  options->use_reference    = PETSC_TRUE;
+  options->verify_stiffness = PETSC_FALSE;
+  options->blas_threads     = 1;
+  options->degree           = 2;
+  PetscOptionsBegin(comm, NULL, "Finite-element model and solver (docs/cases.md)", "fcclsim");
+  PetscCall(OptionInt(PetscOptionsObject, "-model_degree", "polynomial degree of the displacement (1 locks in bending)", options->degree, 1, 4, &options->degree, NULL));
+  PetscCall(OptionBool(PetscOptionsObject, "-solver_laminate_reference", "solve for the departure from laminate theory (false: the plain displacement, which loses digits on curled 100 mm samples)", options->use_reference, &options->use_reference, NULL));
+  PetscCall(OptionChoice(PetscOptionsObject, "-solver_stiffness", "element: assembled cell by cell, summed so that the partition does not change it; pointwise: PETSc's generic assembly", kinds, kind, &kind, NULL));
+  PetscCall(OptionBool(PetscOptionsObject, "-solver_stiffness_verify", "also assemble by the pointwise path and stop unless both agree to 1e-12", options->verify_stiffness, &options->verify_stiffness, NULL));
+  PetscCall(OptionInt(PetscOptionsObject, "-solver_blas_threads", "BLAS threads per rank (more than 1 makes results depend on the thread count)", options->blas_threads, 1, 1024, &options->blas_threads, NULL));
+  PetscOptionsEnd();
   options->element_stiffness = kind == 1 ? PETSC_TRUE : PETSC_FALSE;
-  options->verify_stiffness  = PETSC_FALSE;
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-solver_stiffness_verify", &options->verify_stiffness, NULL));
-  options->blas_threads = 1;
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-solver_blas_threads", &options->blas_threads, NULL));
-  PetscCheck(options->blas_threads >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-solver_blas_threads %" PetscInt_FMT ": must be 1 or more", options->blas_threads);
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], const ModelOptions *options, Model *model)
+PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], const ModelOptions *options, const CurlOptions *curl, Model *model)
 {
   Model          m;
   PetscLogDouble t0, t1;
@@ -416,6 +417,8 @@ PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, cons
   m->use_reference     = options->use_reference;
   m->element_stiffness = options->element_stiffness;
   m->verify_stiffness  = options->verify_stiffness;
+  m->degree            = options->degree;
+  m->curl              = *curl;
   PetscCall(SetBlasThreads(options->blas_threads)); /* before the first PetscFE is built */
   PetscCall(LoadMesh(m, mesh_file));
   m->nconstants = CONST_LAYER0 + LAYER_NUM_CONSTANTS * stack->n;

@@ -29,6 +29,13 @@ typedef struct {
   PetscReal xx, yy, xy, k1, k2; /* k1: the principal curvature of larger magnitude */
 } Curvature;
 
+/* Where curvature is measured (block "Curl", read by CurlOptionsRead in curl.c): patch sizes, m; 0 = automatic */
+typedef struct {
+  PetscReal fit_radius; /* -curl_fit_radius_mm: half-width of the centre patch of the curvature fit */
+  PetscReal map_radius; /* -curl_map_radius_mm: radius of each curl-map node's patch */
+} CurlOptions;
+PetscErrorCode CurlOptionsRead(MPI_Comm comm, CurlOptions *options);
+
 typedef struct _n_Model *Model;
 struct _n_Model {
   MPI_Comm    comm;
@@ -57,12 +64,15 @@ struct _n_Model {
   PetscBool   stiffness_changed;
   PetscBool   element_stiffness; /* -solver_stiffness element|pointwise (element-assembly.h) */
   PetscBool   verify_stiffness;  /* -solver_stiffness_verify: compare with the pointwise assembly */
+  PetscInt    degree;            /* of the displacement field */
+  CurlOptions curl;
   /* counters for the summary */
   PetscInt    iterations;
   PetscLogDouble time_setup, time_assembly, time_solve;
 };
 
-/* The model's options (docs/cases.md, "solver_"):
+/* The model's options (block "Finite-element model and solver", docs/cases.md):
+   -model_degree (default 2, 1 to 4): polynomial degree of the displacement;
    -solver_laminate_reference (default true): solve for the departure from laminate theory; false solves for the plain
      displacement, which loses digits on strongly curled 100 mm samples but checks the reference's neutrality;
    -solver_stiffness element|pointwise (default element): how the stiffness matrix is assembled (element-assembly.h);
@@ -71,10 +81,10 @@ struct _n_Model {
    -solver_blas_threads N (default 1): BLAS threads per rank (model.c, SetBlasThreads, says why 1). */
 typedef struct {
   PetscBool use_reference, element_stiffness, verify_stiffness;
-  PetscInt  blas_threads;
+  PetscInt  blas_threads, degree;
 } ModelOptions;
-PetscErrorCode ModelOptionsRead(ModelOptions *options);
-PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], const ModelOptions *options, Model *model);
+PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options);
+PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], const ModelOptions *options, const CurlOptions *curl, Model *model);
 /* Layer stiffnesses and eigenstrains, and the laminate-theory reference of the active layers. When the set of active
    layers changes, the discretization is rebuilt: the dofs that only inactive cells touch are constrained to zero, and
    the rigid-body pins move to the bottom face of the active stack. */

@@ -1,123 +1,101 @@
 #include "process.h"
 #include "case.h"
+#include "option-read.h"
 
 const char *const ProcessStepTypeNames[] = {"bond", "temperature", "etch"};
 
-#define PROCESS_MAX_STEPS 256
+#define PROCESS_MAX_STEPS      256
+#define PROCESS_MAX_INCREMENTS 100000 /* temperature increments of the whole history */
+#define T_MIN_C                -273.0
+#define T_MAX_C                2000.0
 
-static PetscErrorCode StepKey(const ProcessStep *st, const char suffix[], char key[], size_t len)
+static const char *const StepTypeChoices[] = {"bond", "cure", "temperature", "etch", NULL}; /* cure: a bond */
+static const char *const BondModeNames[]   = {"free", "pressed", NULL};
+static const char *const TgModelNames[]    = {"rubbery", "none", NULL};
+
+#define WHERE_LEN (PETSC_MAX_PATH_LEN + 320)
+#define STEP_MAX_LAYERS 64
+
+/* steps_NAME_layers as layer indices */
+static PetscErrorCode StepLayers(MPI_Comm comm, Stack stack, ProcessStep *st, const char key[], PetscInt n, char *names[])
 {
-  PetscFunctionBeginUser;
-  PetscCall(PetscSNPrintf(key, len, "-steps_%s_%s", st->name, suffix));
-  PetscFunctionReturn(0);
-}
-
-/* -steps_NAME_layers as layer indices */
-static PetscErrorCode ReadStepLayers(MPI_Comm comm, Process p, Stack stack, ProcessStep *st)
-{
-  char     *names[64], key[PETSC_MAX_PATH_LEN];
-  PetscInt  n = 64;
-  PetscBool set;
+  char where[WHERE_LEN];
 
   PetscFunctionBeginUser;
-  PetscCall(StepKey(st, "layers", key, sizeof(key)));
-  PetscCall(PetscOptionsGetStringArray(NULL, NULL, key, names, &n, &set));
-  PetscCheck(set && n > 0, comm, PETSC_ERR_USER_INPUT, "%s: %s is required for a %s step: the layers it %s", p->source, key, ProcessStepTypeNames[st->type], st->type == STEP_BOND ? "bonds" : "etches");
+  OptionWhere(key, where, sizeof(where));
   st->nlayers = n;
   PetscCall(PetscMalloc1(n, &st->layer));
   for (PetscInt k = 0; k < n; k++) {
     PetscInt idx;
     PetscCall(StackFindLayer(stack, names[k], &idx));
-    PetscCheck(idx >= 0, comm, PETSC_ERR_USER_INPUT, "%s: %s names layer '%s', which is not in -layers", p->source, key, names[k]);
+    PetscCheck(idx >= 0 || CaseHelp(), comm, PETSC_ERR_USER_INPUT, "%s names layer '%s', which is not in layers", where, names[k]);
+    for (PetscInt j = 0; j < k; j++) PetscCheck(st->layer[j] != idx || idx < 0, comm, PETSC_ERR_USER_INPUT, "%s names layer '%s' twice", where, names[k]);
     st->layer[k] = idx;
-    PetscCall(PetscFree(names[k]));
   }
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k, const char name[])
+/* Options block "Step NAME": -steps_NAME_{type,layers,temperature_C,mode,increments,from} */
+static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k, const char name[], PetscBool default_pressed)
 {
   ProcessStep *st = &p->step[k];
-  char         key[PETSC_MAX_PATH_LEN], value[64] = "", from[64] = "";
-  PetscReal    T_C;
-  PetscBool    set;
+  char         prefix[CASE_MAX_NAME + 16], title[CASE_MAX_NAME + 48], key[256], where[WHERE_LEN], from[CASE_MAX_NAME + 1] = "", *names[STEP_MAX_LAYERS];
+  PetscInt     type = 0, mode = default_pressed ? 1 : 0, nnames = STEP_MAX_LAYERS;
+  PetscReal    T_C = 25;
+  PetscBool    type_set, layers_set, T_set, mode_set, incr_set, from_set;
 
   PetscFunctionBeginUser;
   PetscCall(PetscStrncpy(st->name, name, sizeof(st->name)));
-  PetscCall(CaseCheckKeyName(comm, p->source, "step", "-steps", name));
-  for (PetscInt j = 0; j < k; j++) {
-    PetscBool same;
-    PetscCall(PetscStrcmp(p->step[j].name, name, &same));
-    PetscCheck(!same, comm, PETSC_ERR_USER_INPUT, "%s: -steps names '%s' twice; step names must be unique", p->source, name);
-  }
-  PetscCall(StepKey(st, "type", key, sizeof(key)));
-  PetscCall(PetscOptionsGetString(NULL, NULL, key, value, sizeof(value), &set));
-  PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "%s: %s is required (bond, cure, temperature or etch)", p->source, key);
-  {
-    PetscBool bond, cure, temp, etch;
-    PetscCall(PetscStrcmp(value, "bond", &bond));
-    PetscCall(PetscStrcmp(value, "cure", &cure));
-    PetscCall(PetscStrcmp(value, "temperature", &temp));
-    PetscCall(PetscStrcmp(value, "etch", &etch));
-    PetscCheck(bond || cure || temp || etch, comm, PETSC_ERR_USER_INPUT, "%s: %s = %s; allowed: bond, cure, temperature, etch", p->source, key, value);
-    st->type = (bond || cure) ? STEP_BOND : (temp ? STEP_TEMPERATURE : STEP_ETCH);
-  }
-  if (st->type != STEP_TEMPERATURE) PetscCall(ReadStepLayers(comm, p, stack, st));
-  PetscCall(StepKey(st, "temperature_C", key, sizeof(key)));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, key, &T_C, &set));
-  PetscCheck(!set || st->type != STEP_ETCH, comm, PETSC_ERR_USER_INPUT, "%s: %s is given for an etch step, which happens at the temperature the stack is at", p->source, key);
-  PetscCheck(set || st->type != STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s: %s is required for a temperature step (its end temperature, C)", p->source, key);
-  PetscCheck(!set || (T_C > -273.15 && !PetscIsInfOrNanReal(T_C)), comm, PETSC_ERR_USER_INPUT, "%s: %s = %g C; it must lie above -273.15 C", p->source, key, (double)T_C);
-  st->T = set ? T_C + 273.15 : 0;
-  PetscCall(StepKey(st, "mode", key, sizeof(key)));
-  PetscCall(PetscOptionsGetString(NULL, NULL, key, value, sizeof(value), &set));
-  PetscCheck(!set || st->type == STEP_BOND, comm, PETSC_ERR_USER_INPUT, "%s: %s is given for a %s step; only bond steps have a mode", p->source, key, ProcessStepTypeNames[st->type]);
-  if (set) {
-    PetscBool free_, pressed;
-    PetscCall(PetscStrcmp(value, "free", &free_));
-    PetscCall(PetscStrcmp(value, "pressed", &pressed));
-    PetscCheck(free_ || pressed, comm, PETSC_ERR_USER_INPUT, "%s: %s = %s; allowed: free, pressed", p->source, key, value);
-    st->pressed = pressed;
-  }
-  PetscCall(StepKey(st, "increments", key, sizeof(key)));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, key, &st->increments, &set));
-  PetscCheck(!set || st->type == STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s: %s is given for a %s step; only temperature steps have increments", p->source, key, ProcessStepTypeNames[st->type]);
-  PetscCheck(st->increments >= 0 && st->increments <= 100000, comm, PETSC_ERR_USER_INPUT, "%s: %s = %" PetscInt_FMT "; give 1 to 100000 (or leave it out for automatic increments)", p->source, key, st->increments);
-  st->from = -1;
-  PetscCall(StepKey(st, "from", key, sizeof(key)));
-  PetscCall(PetscOptionsGetString(NULL, NULL, key, from, sizeof(from), &set));
-  if (set) {
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "steps_%s_", name));
+  PetscCall(PetscSNPrintf(title, sizeof(title), "Step %s (docs/process.md)", name));
+  PetscOptionsBegin(comm, prefix, title, "fcclsim");
+  PetscCall(OptionChoice(PetscOptionsObject, "-type", "bond (alias cure): layers join; temperature: a ramp; etch: layers are removed; required", StepTypeChoices, type, &type, &type_set));
+  PetscCall(OptionStringList(PetscOptionsObject, "-layers", "bond: the layers that join; etch: the layers removed", names, &nnames, &layers_set));
+  OptionKey(PetscOptionsObject, "-layers", key, sizeof(key));
+  PetscCall(OptionReal(PetscOptionsObject, "-temperature_C", "bond: its temperature (the stack is ramped there first), C; temperature: the end of the ramp, C", T_C, T_MIN_C, T_MAX_C, &T_C, &T_set));
+  PetscCall(OptionChoice(PetscOptionsObject, "-mode", "bond only: free (on the stack as it is) or pressed (held flat while it bonds)", BondModeNames, mode, &mode, &mode_set));
+  PetscCall(OptionInt(PetscOptionsObject, "-increments", "temperature only: equal increments of the ramp (default: automatic, process_increment_C)", st->increments, 1, PROCESS_MAX_INCREMENTS, &st->increments, &incr_set));
+  PetscCall(OptionString(PetscOptionsObject, "-from", "start from the state this earlier step left (etch branches; default: the step before)", from, from, sizeof(from), &from_set));
+  PetscOptionsEnd();
+  st->type    = type == 2 ? STEP_TEMPERATURE : (type == 3 ? STEP_ETCH : STEP_BOND);
+  st->T       = T_set ? T_C + 273.15 : 0;
+  st->pressed = (PetscBool)(mode == 1);
+  st->from    = -1;
+  if (layers_set) PetscCall(StepLayers(comm, stack, st, key, nnames, names));
+  for (PetscInt i = 0; layers_set && i < nnames; i++) PetscCall(PetscFree(names[i]));
+  if (CaseHelp()) PetscFunctionReturn(0);
+  PetscCall(PetscSNPrintf(key, sizeof(key), "-steps_%s_type", name));
+  OptionWhere(key, where, sizeof(where));
+  PetscCheck(type_set, comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_type is required: bond, cure, temperature or etch", CaseSource(), name);
+  PetscCheck(layers_set || st->type == STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_layers is required for a %s step: the layers it %s", CaseSource(), name, ProcessStepTypeNames[st->type], st->type == STEP_BOND ? "bonds" : "etches");
+  PetscCheck(!layers_set || st->type != STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s = temperature: a temperature step takes no steps_%s_layers", where, name);
+  PetscCheck(!T_set || st->type != STEP_ETCH, comm, PETSC_ERR_USER_INPUT, "%s = etch: an etch happens at the temperature the stack is at; remove steps_%s_temperature_C", where, name);
+  PetscCheck(T_set || st->type != STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_temperature_C is required for a temperature step (its end temperature, C)", CaseSource(), name);
+  PetscCheck(!mode_set || st->type == STEP_BOND, comm, PETSC_ERR_USER_INPUT, "%s = %s: only bond steps have a mode; remove steps_%s_mode", where, ProcessStepTypeNames[st->type], name);
+  PetscCheck(!incr_set || st->type == STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s = %s: only temperature steps have increments; remove steps_%s_increments", where, ProcessStepTypeNames[st->type], name);
+  if (from_set) {
     for (PetscInt j = 0; j < k; j++) {
       PetscBool same;
-      PetscCall(PetscStrcmp(p->step[j].name, from, &same));
+      PetscCall(PetscStrcasecmp(p->step[j].name, from, &same));
       if (same) st->from = j;
     }
-    PetscCheck(st->from >= 0, comm, PETSC_ERR_USER_INPUT, "%s: %s = %s; it must name an earlier step", p->source, key, from);
+    PetscCall(PetscSNPrintf(key, sizeof(key), "-steps_%s_from", name));
+    OptionWhere(key, where, sizeof(where));
+    PetscCheck(st->from >= 0, comm, PETSC_ERR_USER_INPUT, "%s = %s: it must name an earlier step", where, from);
   }
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ReadSteps(MPI_Comm comm, Process p, Stack stack, PetscInt n, char *names[])
+static PetscErrorCode FindFoil(MPI_Comm comm, Stack stack, const char key[], const char name[], PetscInt dflt, PetscInt *idx)
 {
-  PetscFunctionBeginUser;
-  p->n = n;
-  PetscCall(PetscCalloc1(n, &p->step));
-  for (PetscInt k = 0; k < n; k++) PetscCall(ReadStep(comm, p, stack, k, names[k]));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode FindFoil(MPI_Comm comm, Process p, Stack stack, const char key[], PetscInt dflt, PetscInt *idx)
-{
-  char      name[STACK_MAX_NAME];
-  PetscBool set;
+  char where[WHERE_LEN];
 
   PetscFunctionBeginUser;
   *idx = dflt;
-  PetscCall(PetscOptionsGetString(NULL, NULL, key, name, sizeof(name), &set));
-  if (set) {
-    PetscCall(StackFindLayer(stack, name, idx));
-    PetscCheck(*idx >= 0, comm, PETSC_ERR_USER_INPUT, "%s: %s = %s is not a layer of -layers", p->source, key, name);
-  }
+  if (!name[0]) PetscFunctionReturn(0);
+  PetscCall(StackFindLayer(stack, name, idx));
+  OptionWhere(key, where, sizeof(where));
+  PetscCheck(*idx >= 0, comm, PETSC_ERR_USER_INPUT, "%s = %s: not a layer of layers", where, name);
   PetscFunctionReturn(0);
 }
 
@@ -139,31 +117,23 @@ static PetscErrorCode AddStep(Process p, const char name[], ProcessStepType type
   PetscFunctionReturn(0);
 }
 
+/* What the default process is built from (block "Process") */
+typedef struct {
+  PetscReal cure, lamination, final;
+  PetscBool pressed;
+  char      foil1[CASE_MAX_NAME + 1], foil2[CASE_MAX_NAME + 1];
+} DefaultProcess;
+
 /* The patent's process (WO 2004/085146, Examples 1 and 14): cure on foil 1, cool, reheat, laminate foil 2, cool, etch */
-static PetscErrorCode DefaultSteps(MPI_Comm comm, Process p, Stack stack)
+static PetscErrorCode DefaultSteps(MPI_Comm comm, Process p, Stack stack, const DefaultProcess *d)
 {
-  PetscReal cure = 350, lam = 320, room = 25;
-  PetscInt  foil1, foil2, nc = 0, *cured, both[2];
-  PetscBool pressed = PETSC_TRUE;
-  char      mode[16] = "pressed";
+  PetscInt foil1, foil2, nc = 0, *cured, both[2];
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-process_cure_C", &cure, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-process_lamination_C", &lam, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-process_final_C", &room, NULL));
-  PetscCheck(cure > -273.15 && lam > -273.15 && room > -273.15, comm, PETSC_ERR_USER_INPUT, "%s: -process_cure_C %g, -process_lamination_C %g, -process_final_C %g: temperatures must lie above -273.15 C", p->source, (double)cure, (double)lam, (double)room);
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-process_lamination_mode", mode, sizeof(mode), NULL));
-  {
-    PetscBool f, q;
-    PetscCall(PetscStrcmp(mode, "free", &f));
-    PetscCall(PetscStrcmp(mode, "pressed", &q));
-    PetscCheck(f || q, comm, PETSC_ERR_USER_INPUT, "%s: -process_lamination_mode %s; allowed: free, pressed", p->source, mode);
-    pressed = q;
-  }
-  PetscCheck(stack->n >= 3, comm, PETSC_ERR_USER_INPUT, "%s: the default process (foil / polymer layers / foil) needs at least 3 layers; this stack has %" PetscInt_FMT ": give -steps", p->source, stack->n);
-  PetscCall(FindFoil(comm, p, stack, "-process_foil1", 0, &foil1));
-  PetscCall(FindFoil(comm, p, stack, "-process_foil2", stack->n - 1, &foil2));
-  PetscCheck(foil1 != foil2, comm, PETSC_ERR_USER_INPUT, "%s: -process_foil1 and -process_foil2 name the same layer", p->source);
+  PetscCheck(stack->n >= 3 || CaseHelp(), comm, PETSC_ERR_USER_INPUT, "%s: the default process (foil / polymer layers / foil) needs at least 3 layers; this stack has %" PetscInt_FMT ": give steps", CaseSource(), stack->n);
+  PetscCall(FindFoil(comm, stack, "-process_foil1", d->foil1, 0, &foil1));
+  PetscCall(FindFoil(comm, stack, "-process_foil2", d->foil2, stack->n - 1, &foil2));
+  PetscCheck(foil1 != foil2 || CaseHelp(), comm, PETSC_ERR_USER_INPUT, "%s: process_foil1 and process_foil2 name the same layer", CaseSource());
   PetscCall(PetscMalloc1(stack->n, &cured));
   for (PetscInt i = 0; i < stack->n; i++)
     if (i != foil2) cured[nc++] = i;
@@ -171,11 +141,11 @@ static PetscErrorCode DefaultSteps(MPI_Comm comm, Process p, Stack stack)
   both[1] = foil2;
   p->n    = 0;
   PetscCall(PetscCalloc1(8, &p->step));
-  PetscCall(AddStep(p, "cure", STEP_BOND, cure, PETSC_FALSE, -1, nc, cured));
-  PetscCall(AddStep(p, "cooled", STEP_TEMPERATURE, room, PETSC_FALSE, -1, 0, NULL));
-  PetscCall(AddStep(p, "heated", STEP_TEMPERATURE, lam, PETSC_FALSE, -1, 0, NULL));
-  PetscCall(AddStep(p, "laminated", STEP_BOND, lam, pressed, -1, 1, &foil2));
-  PetscCall(AddStep(p, "double_sided", STEP_TEMPERATURE, room, PETSC_FALSE, -1, 0, NULL));
+  PetscCall(AddStep(p, "cure", STEP_BOND, d->cure, PETSC_FALSE, -1, nc, cured));
+  PetscCall(AddStep(p, "cooled", STEP_TEMPERATURE, d->final, PETSC_FALSE, -1, 0, NULL));
+  PetscCall(AddStep(p, "heated", STEP_TEMPERATURE, d->lamination, PETSC_FALSE, -1, 0, NULL));
+  PetscCall(AddStep(p, "laminated", STEP_BOND, d->lamination, d->pressed, -1, 1, &foil2));
+  PetscCall(AddStep(p, "double_sided", STEP_TEMPERATURE, d->final, PETSC_FALSE, -1, 0, NULL));
   PetscCall(AddStep(p, "etch_foil1", STEP_ETCH, 0, PETSC_FALSE, 4, 1, &foil1));
   PetscCall(AddStep(p, "etch_foil2", STEP_ETCH, 0, PETSC_FALSE, 4, 1, &foil2));
   PetscCall(AddStep(p, "etch_both", STEP_ETCH, 0, PETSC_FALSE, 4, 2, both));
@@ -183,15 +153,29 @@ static PetscErrorCode DefaultSteps(MPI_Comm comm, Process p, Stack stack)
   PetscFunctionReturn(0);
 }
 
-/* Walks the steps on active/bonded flags alone, so that a wrong sequence is reported with its key before any solve */
+/* Temperature increments a ramp Ta -> Tb takes (an upper bound for automatic ones: the E(T) breakpoints add at most
+   one each) */
+static PetscReal RampIncrements(const Process p, Stack stack, const ProcessStep *st, PetscReal Ta, PetscReal Tb)
+{
+  PetscReal n = st->increments;
+
+  if (n > 0 || Ta == Tb) return n;
+  n = PetscCeilReal(PetscAbsReal(Tb - Ta) / p->max_increment);
+  for (PetscInt i = 0; i < stack->n; i++)
+    if (stack->layer[i].material) n += stack->layer[i].material->E.n + 2;
+  return n;
+}
+
+/* Walks the steps on active/bonded flags and temperatures alone, so that a wrong sequence, or one that would take an
+   unreasonable number of increments, is reported with its key before any solve */
 static PetscErrorCode CheckSequence(MPI_Comm comm, Process p, Stack stack)
 {
   PetscBool *active, *bonded;
+  PetscReal *T, increments = 0;
 
   PetscFunctionBeginUser;
-  PetscCheck(p->n > 0, comm, PETSC_ERR_USER_INPUT, "%s: -steps is empty", p->source);
-  PetscCheck(p->step[0].type == STEP_BOND && p->step[0].T > 0, comm, PETSC_ERR_USER_INPUT, "%s: the first step (%s) must be a bond with its temperature_C: nothing exists before it", p->source, p->step[0].name);
-  PetscCall(PetscCalloc2(stack->n * p->n, &active, stack->n * p->n, &bonded));
+  PetscCheck(p->step[0].type == STEP_BOND && p->step[0].T > 0, comm, PETSC_ERR_USER_INPUT, "%s: the first step (%s) must be a bond with its temperature_C: nothing exists before it", CaseSource(), p->step[0].name);
+  PetscCall(PetscCalloc3(stack->n * p->n, &active, stack->n * p->n, &bonded, p->n, &T));
   for (PetscInt k = 0; k < p->n; k++) {
     const ProcessStep *st = &p->step[k];
     const PetscInt     s  = st->from >= 0 ? st->from : k - 1;
@@ -200,14 +184,19 @@ static PetscErrorCode CheckSequence(MPI_Comm comm, Process p, Stack stack)
     if (s >= 0) {
       PetscCall(PetscArraycpy(a, &active[s * stack->n], stack->n));
       PetscCall(PetscArraycpy(b, &bonded[s * stack->n], stack->n));
+      T[k] = T[s];
+    }
+    if (st->type != STEP_ETCH && st->T > 0) {
+      if (s >= 0) increments += RampIncrements(p, stack, st, T[s], st->T);
+      T[k] = st->T;
     }
     for (PetscInt j = 0; j < st->nlayers; j++) {
       const PetscInt i = st->layer[j];
       if (st->type == STEP_BOND) {
-        PetscCheck(!b[i], comm, PETSC_ERR_USER_INPUT, "%s: -steps_%s_layers bonds layer %s, which is already bonded", p->source, st->name, stack->layer[i].name);
+        PetscCheck(!b[i], comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_layers bonds layer %s, which is already bonded", CaseSource(), st->name, stack->layer[i].name);
         a[i] = b[i] = PETSC_TRUE;
       } else {
-        PetscCheck(a[i], comm, PETSC_ERR_USER_INPUT, "%s: -steps_%s_layers etches layer %s, which is %s at that point", p->source, st->name, stack->layer[i].name, b[i] ? "already etched" : "not yet bonded");
+        PetscCheck(a[i], comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_layers etches layer %s, which is %s at that point", CaseSource(), st->name, stack->layer[i].name, b[i] ? "already etched" : "not yet bonded");
         a[i] = PETSC_FALSE;
       }
     }
@@ -217,55 +206,68 @@ static PetscErrorCode CheckSequence(MPI_Comm comm, Process p, Stack stack)
       last = i;
       count++;
     }
-    PetscCheck(count > 0, comm, PETSC_ERR_USER_INPUT, "%s: step %s leaves no active layer", p->source, st->name);
-    PetscCheck(last - first + 1 == count, comm, PETSC_ERR_USER_INPUT, "%s: step %s leaves the active layers in separate pieces: only outer layers can be bonded or etched", p->source, st->name);
+    PetscCheck(count > 0, comm, PETSC_ERR_USER_INPUT, "%s: step %s leaves no active layer", CaseSource(), st->name);
+    PetscCheck(last - first + 1 == count, comm, PETSC_ERR_USER_INPUT, "%s: step %s leaves the active layers in separate pieces: only outer layers can be bonded or etched", CaseSource(), st->name);
   }
-  PetscCall(PetscFree2(active, bonded));
+  PetscCall(PetscFree3(active, bonded, T));
+  PetscCheck(increments <= PROCESS_MAX_INCREMENTS, comm, PETSC_ERR_USER_INPUT, "%s: the history's ramps take about %.3g temperature increments, more than %d: raise process_increment_C (%g C) or lower steps_*_increments", CaseSource(), (double)increments, PROCESS_MAX_INCREMENTS, (double)p->max_increment);
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, const char source[], Stack stack, Process *process)
+PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, Stack stack, Process *process)
 {
-  Process   p;
-  char     *names[PROCESS_MAX_STEPS], tg[16] = "rubbery";
-  PetscInt  n = PROCESS_MAX_STEPS;
-  PetscReal inc_C = 5;
-  PetscBool set;
+  Process        p;
+  char          *names[PROCESS_MAX_STEPS];
+  PetscInt       n = PROCESS_MAX_STEPS, lam_mode = 1, tg = 0;
+  DefaultProcess d = {350, 320, 25, PETSC_TRUE, "", ""};
+  PetscBool      set;
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&p));
-  PetscCall(PetscStrncpy(p->source, source, sizeof(p->source)));
-  PetscCall(PetscOptionsGetStringArray(NULL, NULL, "-steps", names, &n, &set));
+  p->max_increment = 5;
+  PetscOptionsBegin(comm, NULL, "Process (docs/process.md)", "fcclsim");
+  PetscCall(OptionStringList(PetscOptionsObject, "-steps", "the process steps in order (each has its steps_NAME_* keys); default: the patent's process below", names, &n, &set));
+  PetscCall(OptionReal(PetscOptionsObject, "-process_cure_C", "default process: cure temperature, C", d.cure, T_MIN_C, T_MAX_C, &d.cure, NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-process_lamination_C", "default process: lamination temperature, C", d.lamination, T_MIN_C, T_MAX_C, &d.lamination, NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-process_final_C", "default process: room temperature, C", d.final, T_MIN_C, T_MAX_C, &d.final, NULL));
+  PetscCall(OptionChoice(PetscOptionsObject, "-process_lamination_mode", "bonds after the first: pressed or free", BondModeNames, lam_mode, &lam_mode, NULL));
+  PetscCall(OptionString(PetscOptionsObject, "-process_foil1", "default process: the foil the precursors cure on (default: the first layer)", d.foil1, d.foil1, sizeof(d.foil1), NULL));
+  PetscCall(OptionString(PetscOptionsObject, "-process_foil2", "default process: the foil laminated on (default: the last layer)", d.foil2, d.foil2, sizeof(d.foil2), NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-process_increment_C", "largest temperature increment of an automatic ramp, C", p->max_increment, 1e-3, 1e3, &p->max_increment, NULL));
+  PetscCall(OptionChoice(PetscOptionsObject, "-process_tg_model", "rubbery: above Tg the modulus drops by rubbery_ratio; none: Tg is ignored", TgModelNames, tg, &tg, NULL));
+  PetscOptionsEnd();
+  d.pressed     = (PetscBool)(lam_mode == 1);
+  p->tg_rubbery = (PetscBool)(tg == 0);
   if (set) {
-    PetscCall(ReadSteps(comm, p, stack, n, names));
-    for (PetscInt k = 0; k < n; k++) PetscCall(PetscFree(names[k]));
-  } else PetscCall(DefaultSteps(comm, p, stack));
-  /* the first bond's mode is free (nothing to press onto); later bonds default to the lamination mode */
-  if (set) {
-    char mode[16] = "pressed";
-    PetscCall(PetscOptionsGetString(NULL, NULL, "-process_lamination_mode", mode, sizeof(mode), NULL));
-    for (PetscInt k = 1; k < p->n; k++) {
-      char      key[PETSC_MAX_PATH_LEN];
-      PetscBool given;
-      PetscCall(StepKey(&p->step[k], "mode", key, sizeof(key)));
-      PetscCall(PetscOptionsHasName(NULL, NULL, key, &given));
-      if (p->step[k].type == STEP_BOND && !given) PetscCall(PetscStrcmp(mode, "pressed", &p->step[k].pressed));
+    p->n = n;
+    PetscCall(PetscCalloc1(n, &p->step));
+    for (PetscInt k = 0; k < n; k++) {
+      char where[WHERE_LEN];
+      PetscCall(CaseCheckName(comm, "step", "-steps", names[k]));
+      for (PetscInt j = 0; j < k; j++) {
+        PetscBool same;
+        PetscCall(PetscStrcasecmp(p->step[j].name, names[k], &same));
+        OptionWhere("-steps", where, sizeof(where));
+        PetscCheck(!same, comm, PETSC_ERR_USER_INPUT, "%s names '%s' twice (names are case-insensitive); step names must be unique", where, names[k]);
+      }
+      /* the first bond has nothing to be pressed onto: free unless the case says otherwise */
+      PetscCall(ReadStep(comm, p, stack, k, names[k], (PetscBool)(k > 0 && d.pressed)));
     }
-  }
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-process_increment_C", &inc_C, NULL));
-  PetscCheck(inc_C > 0, comm, PETSC_ERR_USER_INPUT, "%s: -process_increment_C %g; it must be > 0", source, (double)inc_C);
-  p->max_increment = inc_C;
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-process_tg_model", tg, sizeof(tg), NULL));
-  {
-    PetscBool rubbery, none;
-    PetscCall(PetscStrcmp(tg, "rubbery", &rubbery));
-    PetscCall(PetscStrcmp(tg, "none", &none));
-    PetscCheck(rubbery || none, comm, PETSC_ERR_USER_INPUT, "%s: -process_tg_model %s; allowed: rubbery, none", source, tg);
-    p->tg_rubbery = rubbery;
+    for (PetscInt k = 0; k < n; k++) PetscCall(PetscFree(names[k]));
+  } else {
+    PetscCall(DefaultSteps(comm, p, stack, &d));
+    if (CaseHelp()) { /* the keys of a step called NAME */
+      Process q;
+      PetscCall(PetscNew(&q));
+      PetscCall(PetscCalloc1(1, &q->step));
+      q->n = 1;
+      PetscCall(ReadStep(comm, q, stack, 0, "NAME", PETSC_FALSE));
+      PetscCall(ProcessDestroy(&q));
+    }
   }
   for (PetscInt i = 0; i < stack->n; i++)
     if (stack->layer[i].material) stack->layer[i].material->rubbery = (PetscBool)(p->tg_rubbery && stack->layer[i].material->Tg > 0);
-  PetscCall(CheckSequence(comm, p, stack));
+  if (!CaseHelp()) PetscCall(CheckSequence(comm, p, stack));
   *process = p;
   PetscFunctionReturn(0);
 }

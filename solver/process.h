@@ -8,7 +8,7 @@
      -steps_NAME_layers A,B               bond: the layers that join; etch: the layers removed
      -steps_NAME_temperature_C T          bond: its temperature (the stack is ramped there first); temperature: the end
      -steps_NAME_mode free|pressed        bond only
-     -steps_NAME_increments N             temperature only: N equal increments (default: automatic)
+     -steps_NAME_increments N             temperature only: N equal increments, 1 to 100000 (default: automatic)
      -steps_NAME_from STEP                start from the state an earlier step left (etch branches)
    Without -steps, the patent's process is built from -process_{cure_C,lamination_C,final_C,lamination_mode,foil1,foil2}.
    -process_increment_C (5) caps automatic increments; -process_tg_model rubbery|none switches the glass transition. */
@@ -30,7 +30,6 @@ typedef struct {
 
 typedef struct _n_Process *Process;
 struct _n_Process {
-  char         source[PETSC_MAX_PATH_LEN];
   PetscInt     n;
   ProcessStep *step;
   PetscReal    max_increment; /* K */
@@ -39,7 +38,7 @@ struct _n_Process {
 
 /* Reads and checks the steps against the stack (bonding twice, etching what is not there, leaving nothing): errors
    name the file and the key. Sets the glass-transition model of the stack's materials. */
-PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, const char source[], Stack stack, Process *process);
+PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, Stack stack, Process *process);
 /* Applies step k to a history that holds the state the step starts from */
 PetscErrorCode ProcessApplyStep(Process process, PetscInt k, LaminateHistory h);
 PetscErrorCode ProcessView(Process process, Stack stack, PetscViewer viewer);

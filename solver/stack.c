@@ -1,32 +1,38 @@
 #include "stack.h"
 #include "case.h"
+#include "option-read.h"
 
-#define STACK_MAX_LAYERS 256
+#define STACK_MAX_LAYERS 64
 
-static PetscErrorCode LayerFromOptions(MPI_Comm comm, const char source[], PetscInt default_elements, Layer *layer)
+/* The thickness range of a layer: 1 nm (a sputtered seed) to 10 mm (far past a flexible laminate); outside it the
+   laminate's stiffness matrix loses all its digits. */
+#define LAYER_MIN_UM 1e-3
+#define LAYER_MAX_UM 1e4
+
+/* Options block "Layer NAME": -layers_NAME_{thickness_um,material,elements} */
+static PetscErrorCode LayerFromOptions(MPI_Comm comm, PetscInt default_elements, Layer *layer)
 {
-  char      key[PETSC_MAX_PATH_LEN];
+  char      prefix[STACK_MAX_NAME + 16], title[STACK_MAX_NAME + 32], where[PETSC_MAX_PATH_LEN + 320], key[256];
   PetscReal t_um = 0;
   PetscBool set;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscSNPrintf(key, sizeof(key), "-layers_%s_thickness_um", layer->name));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, key, &t_um, &set));
-  PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "%s: layer '%s' has no thickness: set %s (micrometres, > 0)", source, layer->name, key);
-  PetscCheck(t_um > 0 && PetscIsNormalReal(t_um), comm, PETSC_ERR_USER_INPUT, "%s: %s = %g is not allowed: a thickness must be > 0 um", source, key, (double)t_um);
-  layer->thickness = t_um * 1e-6;
-
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "layers_%s_", layer->name));
+  PetscCall(PetscSNPrintf(title, sizeof(title), "Layer %s (docs/cases.md)", layer->name));
   layer->elements = default_elements;
-  PetscCall(PetscSNPrintf(key, sizeof(key), "-layers_%s_elements", layer->name));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, key, &layer->elements, NULL));
-  PetscCheck(layer->elements >= 1, comm, PETSC_ERR_USER_INPUT, "%s: %s = %" PetscInt_FMT " is not allowed: at least 1 element per layer", source, key, layer->elements);
-
-  PetscCall(PetscSNPrintf(key, sizeof(key), "-layers_%s_material", layer->name));
-  PetscCall(PetscOptionsGetString(NULL, NULL, key, layer->material_name, sizeof(layer->material_name), NULL));
+  PetscOptionsBegin(comm, prefix, title, "fcclsim");
+  PetscCall(OptionReal(PetscOptionsObject, "-thickness_um", "thickness, um; required", t_um, LAYER_MIN_UM, LAYER_MAX_UM, &t_um, &set));
+  OptionKey(PetscOptionsObject, "-thickness_um", key, sizeof(key));
+  PetscCall(OptionString(PetscOptionsObject, "-material", "material name: material_NAME_* keys of the case, or NAME.yaml in materials_dir; required", layer->material_name, layer->material_name, sizeof(layer->material_name), NULL));
+  PetscCall(OptionInt(PetscOptionsObject, "-elements", "elements through the layer's thickness", layer->elements, 1, 64, &layer->elements, NULL));
+  PetscOptionsEnd();
+  OptionWhere(key, where, sizeof(where));
+  PetscCheck(set || CaseHelp(), comm, PETSC_ERR_USER_INPUT, "%s: layer '%s' has no thickness: set %s (um)", CaseSource(), layer->name, key + 1);
+  layer->thickness = t_um * 1e-6;
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode StackCreateFromOptions(MPI_Comm comm, const char source[], Stack *stack)
+PetscErrorCode StackCreateFromOptions(MPI_Comm comm, Stack *stack)
 {
   Stack     s;
   char     *names[STACK_MAX_LAYERS];
@@ -34,71 +40,80 @@ PetscErrorCode StackCreateFromOptions(MPI_Comm comm, const char source[], Stack 
   PetscBool set;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetStringArray(NULL, NULL, "-layers", names, &n, &set));
-  PetscCheck(set && n > 0, comm, PETSC_ERR_USER_INPUT, "%s: no layers: give -layers NAME,NAME,... (bottom to top), or a 'layers:' list in the case file", source);
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-mesh_elements_per_layer", &default_elements, NULL));
-  PetscCheck(default_elements >= 1, comm, PETSC_ERR_USER_INPUT, "%s: -mesh_elements_per_layer = %" PetscInt_FMT " is not allowed: at least 1", source, default_elements);
-
+  PetscOptionsBegin(comm, NULL, "Stack (docs/cases.md)", "fcclsim");
+  PetscCall(OptionStringList(PetscOptionsObject, "-layers", "layer names, bottom (z = 0) to top; each has its layers_NAME_* keys", names, &n, &set));
+  PetscCall(OptionInt(PetscOptionsObject, "-mesh_elements_per_layer", "default elements through each layer", default_elements, 1, 64, &default_elements, NULL));
+  PetscOptionsEnd();
+  if (!set && CaseHelp()) { /* -help without a case: the keys of a layer called NAME */
+    PetscCall(PetscStrallocpy("NAME", &names[0]));
+    n = 1;
+  }
+  PetscCheck(set || CaseHelp(), comm, PETSC_ERR_USER_INPUT, "%s: no layers: give a 'layers:' list (bottom to top) in the case, or -layers NAME,NAME,...", CaseSource());
   PetscCall(PetscNew(&s));
-  PetscCall(PetscStrncpy(s->source, source, sizeof(s->source)));
-  s->n = n;
+  s->comm = comm;
+  s->n    = n;
   PetscCall(PetscCalloc1(n, &s->layer));
   PetscCall(PetscCalloc1(n + 1, &s->z));
   for (PetscInt i = 0; i < n; i++) {
-    size_t len;
-    PetscCall(PetscStrlen(names[i], &len));
-    PetscCheck(len > 0 && len < STACK_MAX_NAME, comm, PETSC_ERR_USER_INPUT, "%s: layer %" PetscInt_FMT " of -layers has an empty or too long name (1 to %d characters)", source, i, STACK_MAX_NAME - 1);
+    if (set) PetscCall(CaseCheckName(comm, "layer", "-layers", names[i]));
     for (PetscInt j = 0; j < i; j++) {
       PetscBool same;
-      PetscCall(PetscStrcmp(names[i], s->layer[j].name, &same));
-      PetscCheck(!same, comm, PETSC_ERR_USER_INPUT, "%s: layer name '%s' appears twice in -layers: names must be unique", source, names[i]);
+      char      where[PETSC_MAX_PATH_LEN + 320];
+      PetscCall(PetscStrcasecmp(names[i], s->layer[j].name, &same));
+      OptionWhere("-layers", where, sizeof(where));
+      PetscCheck(!same, comm, PETSC_ERR_USER_INPUT, "%s: layer name '%s' appears twice (names are case-insensitive); names must be unique", where, names[i]);
     }
-    PetscCall(CaseCheckKeyName(comm, source, "layer", "-layers", names[i]));
     PetscCall(PetscStrncpy(s->layer[i].name, names[i], sizeof(s->layer[i].name)));
     PetscCall(PetscFree(names[i]));
-    PetscCall(LayerFromOptions(comm, source, default_elements, &s->layer[i]));
+    PetscCall(LayerFromOptions(comm, default_elements, &s->layer[i]));
     s->z[i + 1] = s->z[i] + s->layer[i].thickness;
   }
   *stack = s;
   PetscFunctionReturn(0);
 }
 
-/* A material is looked up first among the options already given (a case may define -material_NAME_* inline), then in
-   MATERIALS_DIR/NAME.yaml. */
-PetscErrorCode StackLoadMaterials(MPI_Comm comm, Stack stack, const char materials_dir[])
+/* A material's keys come from the case (and the command line) where it sets them, and from MATERIALS_DIR/NAME.yaml for
+   the rest: the file is inserted under the case's keys. A material the case defines in full needs no file. */
+PetscErrorCode StackLoadMaterials(Stack stack)
 {
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < stack->n; i++) {
     Layer    *layer = &stack->layer[i];
-    char      key[PETSC_MAX_PATH_LEN], file[PETSC_MAX_PATH_LEN], source[PETSC_MAX_PATH_LEN];
-    PetscBool inline_definition, exists;
+    char      key[256], file[PETSC_MAX_PATH_LEN], prefix[STACK_MAX_NAME + 16], where[PETSC_MAX_PATH_LEN + 320];
+    PetscBool exists, inline_keys;
 
-    PetscCheck(layer->material_name[0], comm, PETSC_ERR_USER_INPUT, "%s: layer '%s' has no material: set -layers_%s_material NAME (a file NAME.yaml in %s)", stack->source, layer->name, layer->name, materials_dir);
     PetscCall(PetscSNPrintf(key, sizeof(key), "-layers_%s_material", layer->name));
-    PetscCall(CaseCheckKeyName(comm, stack->source, "material", key, layer->material_name));
+    OptionWhere(key, where, sizeof(where));
+    if (CaseHelp() && !layer->material_name[0]) PetscCall(PetscStrncpy(layer->material_name, "NAME", sizeof(layer->material_name)));
+    PetscCheck(layer->material_name[0], stack->comm, PETSC_ERR_USER_INPUT, "%s: layer '%s' has no material: set %s NAME (material_NAME_* keys, or NAME.yaml in %s)", CaseSource(), layer->name, key + 1, CaseMaterialsDir());
+    PetscCall(CaseCheckName(stack->comm, "material", key, layer->material_name));
     for (PetscInt j = 0; j < i; j++) {
       PetscBool same;
-      PetscCall(PetscStrcmp(layer->material_name, stack->layer[j].material_name, &same));
+      PetscCall(PetscStrcasecmp(layer->material_name, stack->layer[j].material_name, &same));
       if (same) {
         layer->material = stack->layer[j].material;
         break;
       }
     }
     if (layer->material) continue;
-    PetscCall(PetscSNPrintf(key, sizeof(key), "-material_%s_nu", layer->material_name));
-    PetscCall(PetscOptionsHasName(NULL, NULL, key, &inline_definition));
-    if (inline_definition) {
-      PetscCall(PetscStrncpy(source, stack->source, sizeof(source)));
-    } else {
-      PetscCall(PetscSNPrintf(file, sizeof(file), "%s/%s.yaml", materials_dir, layer->material_name));
-      PetscCall(PetscTestFile(file, 'r', &exists));
-      PetscCheck(exists, comm, PETSC_ERR_USER_INPUT, "%s: -layers_%s_material %s: unknown material: no file %s and no -material_%s_* options", stack->source, layer->name, layer->material_name, file, layer->material_name);
-      PetscCall(PetscOptionsInsertFileYAML(comm, NULL, file, PETSC_TRUE));
-      PetscCall(PetscStrncpy(source, file, sizeof(source)));
-    }
-    PetscCall(MaterialCreateFromOptions(comm, layer->material_name, source, &layer->material));
+    PetscCall(PetscSNPrintf(file, sizeof(file), "%s/%s.yaml", CaseMaterialsDir(), layer->material_name));
+    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "material_%s_", layer->material_name));
+    PetscCall(PetscTestFile(file, 'r', &exists));
+    if (exists) PetscCall(CaseInsertFile(stack->comm, file, prefix));
+    PetscCall(PetscSNPrintf(key, sizeof(key), "-material_%s_E_GPa", layer->material_name));
+    PetscCall(PetscOptionsHasName(NULL, NULL, key, &inline_keys));
+    PetscCheck(exists || inline_keys || CaseHelp(), stack->comm, PETSC_ERR_USER_INPUT, "%s = %s: unknown material: no file %s and no material_%s_* keys", where, layer->material_name, file, layer->material_name);
+    PetscCall(MaterialCreateFromOptions(stack->comm, layer->material_name, exists ? file : CaseSource(), &layer->material));
   }
   PetscFunctionReturn(0);
+}
+
+PetscInt StackElementsThrough(Stack stack)
+{
+  PetscInt n = 0;
+
+  for (PetscInt i = 0; i < stack->n; i++) n += stack->layer[i].elements;
+  return n;
 }
 
 PetscErrorCode StackFindLayer(Stack stack, const char name[], PetscInt *index)
@@ -119,7 +134,7 @@ PetscErrorCode StackFindLayer(Stack stack, const char name[], PetscInt *index)
 PetscErrorCode StackView(Stack stack, PetscViewer viewer)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscViewerASCIIPrintf(viewer, "Stack from %s, %" PetscInt_FMT " layers, %g um in all (bottom first):\n", stack->source, stack->n, (double)(stack->z[stack->n] * 1e6)));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Stack from %s, %" PetscInt_FMT " layers, %g um in all (bottom first):\n", CaseSource(), stack->n, (double)(stack->z[stack->n] * 1e6)));
   for (PetscInt i = 0; i < stack->n; i++) {
     const Layer *l = &stack->layer[i];
     PetscCall(PetscViewerASCIIPrintf(viewer, "  %-12s %-20s %8.3f um  z = %8.3f .. %8.3f um  %" PetscInt_FMT " element(s)\n", l->name, l->material_name[0] ? l->material_name : "-", (double)(l->thickness * 1e6), (double)(stack->z[i] * 1e6), (double)(stack->z[i + 1] * 1e6), l->elements));

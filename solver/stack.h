@@ -1,9 +1,10 @@
 #pragma once
 /* The laminate's layer stack: where a layer is declared (name, material, thickness) and where its z-range follows.
-   One description feeds both fcclsim-mesh and the solver. Options (YAML case files give them as a list):
-     -layers NAME,NAME,...               layer names from the bottom (z = 0) to the top
-     -layers_NAME_thickness_um  T        thickness in micrometres, > 0
-     -layers_NAME_material      M        material name, looked up in the materials database (solver only)
+   One description feeds both fcclsim-mesh and the solver. Options (YAML case files give them as a list; ranges in
+   `fcclsim -help`):
+     -layers NAME,NAME,...               layer names from the bottom (z = 0) to the top, at most 64
+     -layers_NAME_thickness_um  T        thickness in micrometres, 0.001 to 10000
+     -layers_NAME_material      M        material name, looked up in the case and the materials database (solver only)
      -layers_NAME_elements      N        elements through the layer (default -mesh_elements_per_layer, 1)
 */
 #include <petscsys.h>
@@ -21,14 +22,18 @@ typedef struct {
 
 typedef struct _n_Stack *Stack;
 struct _n_Stack {
-  char       source[PETSC_MAX_PATH_LEN]; /* where the options came from, for messages */
+  MPI_Comm   comm;
   PetscInt   n;
   Layer     *layer; /* layer[0] is the bottom one */
   PetscReal *z;     /* n+1 interface heights, z[0] = 0, m */
 };
 
-PetscErrorCode StackCreateFromOptions(MPI_Comm comm, const char source[], Stack *stack);
-PetscErrorCode StackLoadMaterials(MPI_Comm comm, Stack stack, const char materials_dir[]);
+/* Collective. Options blocks "Stack" and "Layer NAME"; under -help without a case, one layer called NAME. */
+PetscErrorCode StackCreateFromOptions(MPI_Comm comm, Stack *stack);
+/* Collective. Each layer's material (material.h) from the case's keys and MATERIALS_DIR/NAME.yaml */
+PetscErrorCode StackLoadMaterials(Stack stack);
+/* Elements through the whole stack */
+PetscInt       StackElementsThrough(Stack stack);
 PetscErrorCode StackFindLayer(Stack stack, const char name[], PetscInt *index);
 PetscErrorCode StackView(Stack stack, PetscViewer viewer);
 PetscErrorCode StackDestroy(Stack *stack);

@@ -1,5 +1,7 @@
+#include <errno.h>
 #include <stdio.h>
 #include "summary.h"
+#include "output-directory.h"
 
 struct _n_Summary {
   MPI_Comm     comm;
@@ -53,6 +55,18 @@ PetscErrorCode SummaryAddState(Summary s, const StateReport *state)
   PetscCall(PetscArraycpy(copy->active, state->active, n));
   PetscCall(PetscArraycpy(copy->max_stress, state->max_stress, n));
   PetscFunctionReturn(0);
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped (a case's path may hold any of them) */
+static void WriteString(FILE *fp, const char *str)
+{
+  fputc('"', fp);
+  for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
+    if (*c == '"' || *c == '\\') fprintf(fp, "\\%c", *c);
+    else if (*c < 0x20) fprintf(fp, "\\u%04x", *c);
+    else fputc(*c, fp);
+  }
+  fputc('"', fp);
 }
 
 static void WriteNumber(FILE *fp, PetscReal v)
@@ -117,30 +131,26 @@ static void WriteState(FILE *fp, Stack stack, const char *model, const StateRepo
   fprintf(fp, "      \"wall_time_s\": {\"setup\": %.3f, \"assembly\": %.3f, \"assembly_and_solve\": %.3f}\n    }", (double)st->time_setup, (double)st->time_assembly, (double)st->time_assembly_solve);
 }
 
+static int WriteSummary(FILE *fp, void *ctx)
+{
+  Summary s = (Summary)ctx;
+
+  fprintf(fp, "{\n  \"fcclsim_version\": \"%s\",\n  \"case\": ", FCCLSIM_VERSION);
+  WriteString(fp, s->case_file);
+  fprintf(fp, ",\n  \"sign_convention\": \"kappa > 0: top face (last layer) convex, bottom layer (%s) on the concave side; R = 1/kappa\",\n  \"layers\": [", s->stack->layer[0].name);
+  for (PetscInt i = 0; i < s->stack->n; i++) fprintf(fp, "%s{\"name\": \"%s\", \"material\": \"%s\", \"thickness_um\": %.6g}", i ? ", " : "", s->stack->layer[i].name, s->stack->layer[i].material_name, (double)(s->stack->layer[i].thickness * 1e6));
+  fprintf(fp, "],\n  \"states\": [\n");
+  for (PetscInt k = 0; k < s->n; k++) {
+    WriteState(fp, s->stack, s->model_name, &s->states[k]);
+    fprintf(fp, k + 1 < s->n ? ",\n" : "\n");
+  }
+  return fprintf(fp, "  ]\n}\n") < 0 ? EIO : 0;
+}
+
 PetscErrorCode SummaryWrite(Summary s, const char path[])
 {
-  PetscMPIInt rank;
-  char        tmp[PETSC_MAX_PATH_LEN];
-
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
-  if (rank == 0) {
-    FILE *fp;
-    PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.part", path));
-    fp = fopen(tmp, "w");
-    PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s (-output): the directory is not writable", tmp);
-    fprintf(fp, "{\n  \"fcclsim_version\": \"%s\",\n  \"case\": \"%s\",\n  \"sign_convention\": \"kappa > 0: top face (last layer) convex, bottom layer (%s) on the concave side; R = 1/kappa\",\n  \"layers\": [", FCCLSIM_VERSION, s->case_file, s->stack->layer[0].name);
-    for (PetscInt i = 0; i < s->stack->n; i++) fprintf(fp, "%s{\"name\": \"%s\", \"material\": \"%s\", \"thickness_um\": %.6g}", i ? ", " : "", s->stack->layer[i].name, s->stack->layer[i].material_name, (double)(s->stack->layer[i].thickness * 1e6));
-    fprintf(fp, "],\n  \"states\": [\n");
-    for (PetscInt k = 0; k < s->n; k++) {
-      WriteState(fp, s->stack, s->model_name, &s->states[k]);
-      fprintf(fp, k + 1 < s->n ? ",\n" : "\n");
-    }
-    fprintf(fp, "  ]\n}\n");
-    PetscCheck(!fclose(fp), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot complete %s", tmp);
-    PetscCheck(!rename(tmp, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", tmp, path);
-  }
-  PetscCallMPI(MPI_Barrier(s->comm));
+  PetscCall(OutputDirectoryWriteFile(s->comm, path, WriteSummary, s));
   PetscFunctionReturn(0);
 }
 

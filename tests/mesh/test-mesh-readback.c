@@ -68,18 +68,18 @@ static PetscErrorCode CheckFaceSet(DM dm, PetscInt value, const char name[])
 
 int main(int argc, char **argv)
 {
-  char      source[PETSC_MAX_PATH_LEN], file[PETSC_MAX_PATH_LEN];
+  char      file[PETSC_MAX_PATH_LEN];
   PlateMesh pm;
   Stack     stack;
   DM        dm, dist;
   PetscBool set;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  PetscCall(CaseLoad(PETSC_COMM_WORLD, argc, argv, source, sizeof(source)));
+  PetscCall(CaseLoad(PETSC_COMM_WORLD, argc, argv, PETSC_FALSE));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-mesh", file, sizeof(file), &set));
   PetscCheck(set, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "give -mesh FILE.msh");
-  PetscCall(StackCreateFromOptions(PETSC_COMM_WORLD, source, &stack));
-  PetscCall(PlateMeshFromOptions(PETSC_COMM_WORLD, source, &pm));
+  PetscCall(StackCreateFromOptions(PETSC_COMM_WORLD, &stack));
+  PetscCall(PlateMeshFromOptions(PETSC_COMM_WORLD, StackElementsThrough(stack), &pm));
 
   PetscCall(DMPlexCreateFromFile(PETSC_COMM_WORLD, file, "fcclsim", PETSC_TRUE, &dm));
   PetscCall(DMPlexDistribute(dm, 0, NULL, &dist));

@@ -22,7 +22,7 @@ def main(fcclsim, work):
     if status.get("state") != "failed" or "thickness_um = 0" not in status.get("error", ""):
         fail("point 2 should be failed with fcclsim's thickness error, status.json: %s" % status)
     out = sweep("status", work, expect=3)
-    if "2 done, 1 failed, 0 missing" not in out or "is not allowed" not in out:
+    if "2 done, 1 failed, 0 missing" not in out or "layers_pi_thickness_um = 0: must be" not in out:
         fail("status should count 2 done and 1 failed and show the error:\n" + out)
     sweep("aggregate", work, "--no-plots")
     rows = results(work)
