@@ -41,7 +41,7 @@ def case_text(ex):
         out.append("# %s (Table %d): %s, %s, %g um" % (what, l["table"], l["chemistry"], prop, l["thickness_um"]))
     for oid in ex["oddities"]:
         o = next(o for o in P.ODDITIES if o["id"] == oid)
-        out.append("# Oddity %s: %s -> %s (post/patentlib.py ODDITIES)" % (oid, o["printed"], o["handling"]))
+        out.append("# Oddity %s: %s -> %s (post/fcclsim_post/patentlib.py ODDITIES)" % (oid, o["printed"], o["handling"]))
     out += ["model: 2d",
             "plate: {lx_mm: %g, ly_mm: %g, symmetry: quarter}" % (P.SAMPLE_MM, P.SAMPLE_MM),
             "layers:",

@@ -490,11 +490,11 @@ def stop_jobs(sweep_dir, jobs, stop, grace=10.0):
     are ignored meanwhile, so that a second Ctrl-C or a scheduler's repeated SIGTERM cannot cut the records short."""
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_IGN)
-    ended = [job for job in jobs if job["proc"].poll() is not None]
-    for job in ended:  # ended before the signal: recorded as they ended
-        finish_point(sweep_dir, job, job["proc"].returncode)
-    jobs = [job for job in jobs if job not in ended]
-    for job in jobs:
+    ended = [job for job in jobs if job["proc"].poll() == 0]
+    for job in ended:  # succeeded just before the signal: recorded as such
+        finish_point(sweep_dir, job, 0)
+    jobs = [job for job in jobs if job not in ended]  # the others, ended by the same signal (a scheduler sends it to
+    for job in jobs:                                  # every process of the job) or not, are interrupted
         kill_group(job["proc"], signal.SIGTERM)
     deadline = time.time() + grace
     for job in jobs:
@@ -587,7 +587,7 @@ def cmd_run_point(opts):
     launch, why = slurm.choose_launcher(opts.ranks, opts.launch)
     print("%s: launcher %s" % (point["name"], why), flush=True)
     catch_stop_signals()
-    job = None
+    job, state = None, None
     try:
         with signals_held():
             job = start_point(sweep_dir, point, fcclsim, launch)
@@ -595,7 +595,7 @@ def cmd_run_point(opts):
         with signals_held():
             state = finish_point(sweep_dir, job, returncode)
     except Stop as stop:
-        stop_jobs(sweep_dir, [job] if job else [], stop)
+        stop_jobs(sweep_dir, [job] if job and not state else [], stop)
         print("%s: interrupted by %s" % (point["name"], stop), file=sys.stderr, flush=True)
         return 128 + stop.signum
     print("%s: %s" % (point["name"], state))

@@ -5,8 +5,8 @@
 #   and run the command: with pmix among srun --mpi=list's plugins the point runs under 'srun --mpi=pmix -n 2', with
 #   only none and pmi2 under 'mpirun -n 2'; point 5 and no other gets a summary.json, and its status.json records
 #   the task's job id;
-# - a 1-rank task runs fcclsim without any launcher;
-# - --missing-only then names the other points: --array=1-4,6-9; --points 2-3,7 names those;
+# - a 1-rank task runs fcclsim without any launcher; --launch 'srun --mpi=pmix' is used as given;
+# - --missing-only then names the other points: --array=1-4,9; --points 2-3,7 names those;
 # - status shows the scheduler's state of a point whose task ended badly (stand-ins for sacct, and for squeue where
 #   sacct has no accounting): TIMEOUT as timeout, CANCELLED as cancelled.
 set -euo pipefail
@@ -57,8 +57,12 @@ $sweep slurm "$work/sweep" --points 7 --fcclsim "$fcclsim" --output slurm-1rank.
 task 7 1 "$work/sweep/slurm-1rank.sh"
 [ ! -s "$STANDIN_LOG" ] || fail "a 1-rank task should start fcclsim without srun or mpirun: $(cat "$STANDIN_LOG")"
 [ -f "$work"/sweep/runs/p007_*/summary.json ] || fail "task 7 (1 rank) did not complete point 7"
+: > "$STANDIN_LOG"
+$sweep slurm "$work/sweep" --points 8 --ntasks 2 --launch "srun --mpi=pmix" --fcclsim "$fcclsim" --output slurm-given.sh
+task 8 2 "$work/sweep/slurm-given.sh"
+grep -q "^srun --mpi=pmix $fcclsim " "$STANDIN_LOG" || fail "--launch 'srun --mpi=pmix' should be used as given: $(cat "$STANDIN_LOG")"
 $sweep slurm "$work/sweep" --missing-only --fcclsim "$fcclsim" --output slurm-missing.sh
-grep -qxF -- '#SBATCH --array=1-4,8-9' "$work/sweep/slurm-missing.sh" || fail "--missing-only: $(grep -- --array "$work/sweep/slurm-missing.sh")"
+grep -qxF -- '#SBATCH --array=1-4,9' "$work/sweep/slurm-missing.sh" || fail "--missing-only: $(grep -- --array "$work/sweep/slurm-missing.sh")"
 bash -n "$work/sweep/slurm-missing.sh" || fail "bash -n slurm-missing.sh"
 $sweep slurm "$work/sweep" --points 2-3,7 --fcclsim "$fcclsim" --output slurm-some.sh
 grep -qxF -- '#SBATCH --array=2-3,7' "$work/sweep/slurm-some.sh" || fail "--points 2-3,7: $(grep -- --array "$work/sweep/slurm-some.sh")"
