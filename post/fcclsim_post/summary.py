@@ -29,8 +29,12 @@ _schema = None
 def schema():
     global _schema
     if _schema is None:
-        with open(SCHEMA_PATH) as f:
-            _schema = json.load(f)
+        try:
+            with open(SCHEMA_PATH) as f:
+                _schema = json.load(f)
+        except (OSError, ValueError) as e:
+            raise RuntimeError("fcclsim_post: cannot read the schema of summary.json, %s (post/ needs the source tree's "
+                               "docs/ beside it): %s" % (SCHEMA_PATH, e))
     return _schema
 
 
