@@ -7,4 +7,8 @@ bash "$top/scripts/build.sh"
 # OpenMPI refuses root unless told; CI machines and containers run as root.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 cd "${FCCLSIM_BUILD_DIR:-$top/build}"
-ctest --output-on-failure -j "$(nproc)" "$@"
+code=0
+ctest --output-on-failure -j "$(nproc)" "$@" || code=$?
+# a skipped test says why on a line starting with SKIPPED: (ctest itself only lists it as Skipped)
+grep -h '^SKIPPED: ' Testing/Temporary/LastTest.log 2>/dev/null | sed 's/^/ctest: /' || true
+exit $code

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
 # Installs what fcclsim needs on Debian 12, only what is missing; as root (or through sudo), never prompting.
+#   bash scripts/setup-debian.sh          the build, the tests and post/
+#   bash scripts/setup-debian.sh slurm    also Debian's SLURM and munge, for the live SLURM test (tests/slurm)
+# Services are not started here: Debian's packages start theirs only where the init system allows it, and the
+# SLURM test starts its own daemons with its own configuration.
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config    # compiler and build
@@ -11,6 +15,12 @@ packages=(
   python3 python3-h5py python3-numpy python3-yaml python3-matplotlib  # petsc_gen_xdmf.py and post/
   paraview python3-paraview xvfb xauth  # pvpython for post/render-curl.py and the output tests (Xvfb if offscreen fails)
 )
+for group in "$@"; do
+  case $group in
+    slurm) packages+=(slurmctld slurmd slurm-client munge) ;;  # SLURM 22.05 (with its pmix plugin) and munge
+    *) echo "setup-debian.sh: unknown group '$group' (known: slurm)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   [[ $p == \#* ]] && continue

@@ -25,10 +25,17 @@ def listed(cmd):
 
 
 def documented(path, mesh_only):
-    """Keys in the first column of table rows; rows saying "fcclsim-mesh only" are that tool's alone"""
-    keys = set()
+    """Keys in the first column of the key tables (header "| key | meaning |..."; the summary.json table, "| key |
+    type |...", documents output, not input); rows saying "fcclsim-mesh only" are that tool's alone"""
+    keys, in_key_table = set(), False
     for line in open(os.path.join(top, path)):
-        if not line.startswith("|") or line.startswith("|---") or (("fcclsim-mesh only" in line) != mesh_only):
+        if not line.startswith("|"):
+            in_key_table = False
+            continue
+        if line.replace(" ", "").startswith("|key|"):
+            in_key_table = line.replace(" ", "").startswith("|key|meaning|")
+            continue
+        if not in_key_table or line.startswith("|---") or (("fcclsim-mesh only" in line) != mesh_only):
             continue
         keys.update(k for k in re.findall(r"`([A-Za-z][A-Za-z0-9_]*)`", line.split("|")[1]) if k != "key")
     return keys

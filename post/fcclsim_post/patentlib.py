@@ -1,14 +1,15 @@
 """The 33 examples of WO 2004/085146 A1 (Tables 1-7) as data: layers, materials, printed curl cells, and the one place
 where the tables' printed oddities are handled.
 
-Used by post/patent-cases.py (writes cases/patent/*.yaml) and post/patent-check.py (runs them and compares the curl
-with Tables 3 and 7). Only the Python standard library is needed here.
+Used by post/patent-cases.py (fcclsim_post.patent_cases: writes cases/patent/*.yaml) and post/patent-check.py
+(fcclsim_post.patent_check: runs them and compares the curl with Tables 3 and 7). Only the Python standard library is
+needed here.
 """
 import csv
 import math
 import os
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from . import TOP
 TABLES = os.path.join(TOP, "cases", "patent", "tables")
 CASES = os.path.join(TOP, "cases", "patent")
 MATERIALS = os.path.join(TOP, "cases", "materials")

@@ -1,9 +1,9 @@
-"""The Markdown report of post/patent-check.py: summary figures, calibration, the 117 cells, and where and why the
+"""The Markdown report of post/patent-check.py (fcclsim_post.patent_check): summary figures, calibration, the 117 cells, and where and why the
 model and the patent disagree."""
 import math
 import statistics
 
-import patentlib as P
+from . import patentlib as P
 
 # The physical reading of each kind of disagreement, chosen by which way the model errs (see docs/patent-check.md).
 REASONS = {
