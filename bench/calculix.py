@@ -41,34 +41,45 @@ def laminate_theory(layers, dT):
     """Classical lamination theory of an isotropic-ply stack under eigenstrains alpha_i dT (physics.md 2.3, 2.4):
     the equibiaxial (sphere) curvature and the cylindrical large-deflection limit (N_x = N_y = 0, M_x = 0,
     kappa_y = 0), both in 1/m with kappa > 0 when the top face is convex. Also returns the total thickness (m) and
-    the mean Poisson ratio weighted by the plane-stress modulus times thickness (for the Ritz estimate)."""
+    the mean Poisson ratio weighted by the plane-stress modulus times thickness (for the Ritz estimate). A layer's
+    optional "cte_xy" = (sx, sy) scales its eigenstrain along x and y; "cylinder" then bends about y (kappa_x) and
+    "cylinder_y" about x; "sphere" is defined only without it."""
     z = [0.0]
     for l in layers:
         z.append(z[-1] + l["t_um"] * 1e-6)
     A = B = D = N = M = 0.0
-    rows = [[0.0] * 3 for _ in range(3)]
-    rhs = [0.0] * 3
     for l, z0, z1 in zip(layers, z, z[1:]):
         E, nu, eps = l["E_GPa"] * 1e9, l["nu"], l["alpha"] * 1e-6 * dT
-        Mb, Q = E / (1 - nu), E / (1 - nu * nu)
-        t, S, I = z1 - z0, (z1 * z1 - z0 * z0) / 2, (z1 ** 3 - z0 ** 3) / 3
+        Mb, t, S, I = E / (1 - nu), z1 - z0, (z1 * z1 - z0 * z0) / 2, (z1 ** 3 - z0 ** 3) / 3
         A += Mb * t
         B += Mb * S
         D += Mb * I
         N += Mb * eps * t
         M += Mb * eps * S
-        # cylinder: unknowns eps_x0, eps_y0, kappa_x
-        for r, (c0, c1, c2, f) in enumerate([(t, nu * t, S, t), (nu * t, t, nu * S, t), (S, nu * S, I, S)]):
-            rows[r][0] += Q * c0
-            rows[r][1] += Q * c1
-            rows[r][2] += Q * c2
-            rhs[r] += Q * (1 + nu) * eps * f
-    sphere = (A * M - B * N) / (A * D - B * B)
-    cylinder = _solve3(rows, rhs)[2]
     # kappa = -w'' > 0 with the top convex: the strain grows with z, eps = eps0 + kappa z (physics.md 2.3)
     wsum = sum(l["E_GPa"] / (1 - l["nu"] ** 2) * l["t_um"] for l in layers)
     nu_mean = sum(l["nu"] * l["E_GPa"] / (1 - l["nu"] ** 2) * l["t_um"] for l in layers) / wsum
-    return dict(sphere=sphere, cylinder=cylinder, h=z[-1], nu_mean=nu_mean)
+    return dict(sphere=(A * M - B * N) / (A * D - B * B), cylinder=_cylinder(layers, z, dT, 0),
+                cylinder_y=_cylinder(layers, z, dT, 1), h=z[-1], nu_mean=nu_mean)
+
+
+def _cylinder(layers, z, dT, axis):
+    """Cylinder bending along `axis` (0: kappa_x): unknowns eps_b0, eps_o0, kappa_b with N_b = N_o = 0, M_b = 0 and
+    no curvature in the other direction o; sigma_b = Q [(eps_b0 + kappa_b z - e_b) + nu (eps_o0 - e_o)]."""
+    rows = [[0.0] * 3 for _ in range(3)]
+    rhs = [0.0] * 3
+    for l, z0, z1 in zip(layers, z, z[1:]):
+        nu, eps = l["nu"], l["alpha"] * 1e-6 * dT
+        Q = l["E_GPa"] * 1e9 / (1 - nu * nu)
+        sc = l.get("cte_xy", (1.0, 1.0))
+        eb, eo = eps * sc[axis], eps * sc[1 - axis]
+        t, S, I = z1 - z0, (z1 * z1 - z0 * z0) / 2, (z1 ** 3 - z0 ** 3) / 3
+        for r, (c, f) in enumerate([((t, nu * t, S), (t, nu * t)), ((nu * t, t, nu * S), (nu * t, t)),
+                                    ((S, nu * S, I), (S, nu * S))]):
+            for j in range(3):
+                rows[r][j] += Q * c[j]
+            rhs[r] += Q * (f[0] * eb + f[1] * eo)
+    return _solve3(rows, rhs)[2]
 
 
 def _solve3(a, b):
@@ -164,12 +175,13 @@ def _lines(ids, per=12):
     return [", ".join(str(n) for n in ids[i:i + per]) + "," for i in range(0, len(ids), per)]
 
 
-def write_deck(path, mesh, layers, T0, T1, boundary, print_nodes, element="C3D20R", step="*STATIC", nlgeom=False):
+def write_deck(path, mesh, layers, T0, T1, boundary, print_nodes, element="C3D20R", step="*STATIC", nlgeom=False,
+               more_steps=()):
     """A CalculiX deck: nodes, elements by layer, isotropic elasticity, in-plane / through-thickness expansion from
     the stress-free temperature T0 (*EXPANSION ZERO=T0), initial temperature T0 and the load T1, the given
     boundary lines (already written as "nset, first dof, last dof"), and node-printed displacements of print_nodes
     in the .dat (every increment). A layer's optional "cte_xy" = (sx, sy) multiplies its CTE along x and y (an
-    imperfection for NLGEOM)."""
+    imperfection for NLGEOM). more_steps: further steps' lines, appended as given."""
     out = ["** fcclsim bench: layered plate, uniform temperature change (written by bench/calculix.py)", "*NODE, NSET=NALL"]
     out += [f"{n + 1}, {x:.13e}, {y:.13e}, {z:.13e}" for n, (x, y, z) in enumerate(mesh.coord)]
     by_layer = {}
@@ -193,9 +205,9 @@ def write_deck(path, mesh, layers, T0, T1, boundary, print_nodes, element="C3D20
                 f"*SOLID SECTION, ELSET=L{l}, MATERIAL=M{l}"]
     out += ["*BOUNDARY"] + boundary["lines"]
     out += ["*INITIAL CONDITIONS, TYPE=TEMPERATURE", f"NALL, {T0:.13e}"]
-    out += ["*STEP, NLGEOM" if nlgeom else "*STEP"] + step.split("\n")
+    out += ["*STEP, NLGEOM, INC=1000" if nlgeom else "*STEP"] + step.split("\n")
     out += ["*TEMPERATURE", f"NALL, {T1:.13e}"]
-    out += ["*NODE PRINT, NSET=NOUT", "U", "*END STEP", ""]
+    out += ["*NODE PRINT, NSET=NOUT", "U", "*END STEP"] + list(more_steps) + [""]
     with open(path, "w") as f:
         f.write("\n".join(out))
 
@@ -224,15 +236,19 @@ def run_timed(cmd, cwd, env):
     return wall, usage.ru_maxrss / 1024, text
 
 
-def read_dat_displacements(path):
-    """All node-print displacement blocks of a .dat: a list of (time, {node: (ux, uy, uz)})."""
-    blocks, cur = [], None
+def read_dat_displacements(path, steps=False):
+    """All node-print displacement blocks of a .dat: a list of (time, {node: (ux, uy, uz)}), or with steps=True of
+    (step, time, {...})."""
+    blocks, cur, step = [], None, 1
     head = re.compile(r"displacements \(vx,vy,vz\) for set \S+ and time\s+(\S+)")
     for line in open(path):
         m = head.search(line)
         if m:
             cur = {}
-            blocks.append((float(m.group(1)), cur))
+            blocks.append((step, float(m.group(1)), cur) if steps else (float(m.group(1)), cur))
+            continue
+        if line.split()[:3] == ["S", "T", "E"]:
+            step = int(line.split()[-1])
             continue
         parts = line.split()
         if cur is not None and len(parts) == 4:
