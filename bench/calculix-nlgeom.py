@@ -49,7 +49,6 @@ import shutil
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import calculix as cx  # noqa: E402
 
 top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
