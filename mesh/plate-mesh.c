@@ -146,10 +146,10 @@ static PetscErrorCode ExtrudeLayers(const PlateMesh *pm, Stack stack, int base[]
 
   PetscFunctionBeginUser;
   for (PetscInt b = 0; b < nbase; b++) top[b] = base[b];
-  for (PetscInt l = 0; l < stack->n; l++) {
-    int     *out = NULL, nelem = (int)stack->layer[l].elements;
+  for (PetscInt l = 0; l < StackSize(stack); l++) {
+    int     *out = NULL, nelem = (int)StackLayer(stack, l)->elements;
     size_t   nout = 0;
-    double   height = 1.0, t = stack->layer[l].thickness;
+    double   height = 1.0, t = StackLayer(stack, l)->thickness;
     PetscInt ncells = 0;
 
     for (PetscInt b = 0; b < nbase; b++) {
@@ -164,10 +164,10 @@ static PetscErrorCode ExtrudeLayers(const PlateMesh *pm, Stack stack, int base[]
       cells[ncells++] = out[k + 1];
     }
     gmshFree(out);
-    PetscCheck(ncells == nbase, PETSC_COMM_SELF, PETSC_ERR_LIB, "Gmsh extrusion of layer %s returned %" PetscInt_FMT " regions, expected %" PetscInt_FMT, stack->layer[l].name, ncells, nbase);
+    PetscCheck(ncells == nbase, PETSC_COMM_SELF, PETSC_ERR_LIB, "Gmsh extrusion of layer %s returned %" PetscInt_FMT " regions, expected %" PetscInt_FMT, StackLayer(stack, l)->name, ncells, nbase);
     PetscCallGmsh(gmshModelGeoSynchronize(&gmsh_ierr));
     PetscCallGmsh(gmshModelAddPhysicalGroup(dim, cells, (size_t)ncells, (int)l + 1, &gmsh_ierr));
-    PetscCallGmsh(gmshModelSetPhysicalName(dim, (int)l + 1, stack->layer[l].name, &gmsh_ierr));
+    PetscCallGmsh(gmshModelSetPhysicalName(dim, (int)l + 1, StackLayer(stack, l)->name, &gmsh_ierr));
   }
   PetscFunctionReturn(0);
 }
@@ -248,7 +248,7 @@ static PetscErrorCode GenerateAndWrite(const PlateMesh *pm, Stack stack, const c
   PetscCallGmsh(gmshModelAdd("fcclsim-plate", &gmsh_ierr));
   PetscCall(BuildBase(pm, base, &nbase));
   PetscCall(ExtrudeLayers(pm, stack, base, nbase));
-  PetscCall(AddFaceGroups(pm, stack->z[stack->n]));
+  PetscCall(AddFaceGroups(pm, StackZ(stack, StackSize(stack))));
   PetscCallGmsh(gmshModelMeshGenerate(pm->model == MODEL_3D ? 3 : 2, &gmsh_ierr));
   PetscCallGmsh(gmshWrite(tmpname, &gmsh_ierr));
   PetscFunctionReturn(0);

@@ -12,6 +12,7 @@ static const char usage[] = "fcclsim: curl of flexible copper-clad laminates by 
 #include "process.h"
 #include "field-output.h"
 #include "summary.h"
+#include "curl.h"
 
 typedef struct {
   char      output[PETSC_MAX_PATH_LEN];
@@ -31,9 +32,9 @@ static PetscErrorCode RunOptionsRead(MPI_Comm comm, RunOptions *run)
   PetscFunctionReturn(0);
 }
 
-/* The laminate-theory history of every step, for the 3D model's reference (plate) and the 2D model's (cylinder):
-   cheap, and run to the end before any finite-element solve, so that a process that cannot be carried out (a
-   temperature outside a material's table, say) stops the run before anything is written. */
+/* The laminate-theory history of every step, in the 3D model's mode (plate) and the 2D model's (cylinder): cheap,
+   and run to the end before any finite-element solve, so that a process that cannot be carried out (a temperature
+   outside a material's table, say) stops the run before anything is written. */
 typedef struct {
   PetscInt         n;
   LaminateHistory *plate, *cylinder; /* the state each step leaves */
@@ -42,18 +43,18 @@ typedef struct {
 static PetscErrorCode RunLaminateHistory(Stack stack, Process process, ProcessStates *ps)
 {
   PetscFunctionBeginUser;
-  ps->n = process->n;
+  ps->n = ProcessSize(process);
   PetscCall(PetscMalloc2(ps->n, &ps->plate, ps->n, &ps->cylinder));
   for (PetscInt k = 0; k < ps->n; k++) {
-    const PetscInt from = process->step[k].from >= 0 ? process->step[k].from : k - 1;
+    const PetscInt from = ProcessStepStart(process, k);
     PetscCall(LaminateHistoryCreate(stack, LAMINATE_PLATE, &ps->plate[k]));
     PetscCall(LaminateHistoryCreate(stack, LAMINATE_CYLINDER, &ps->cylinder[k]));
     if (from >= 0) {
       PetscCall(LaminateHistoryCopy(ps->plate[from], ps->plate[k]));
       PetscCall(LaminateHistoryCopy(ps->cylinder[from], ps->cylinder[k]));
     }
-    PetscCall(ProcessApplyStep(process, k, ps->plate[k]));
-    PetscCall(ProcessApplyStep(process, k, ps->cylinder[k]));
+    PetscCall(ProcessApplyStep(process, k, ps->plate[k], NULL, NULL));
+    PetscCall(ProcessApplyStep(process, k, ps->cylinder[k], NULL, NULL));
   }
   PetscFunctionReturn(0);
 }
@@ -69,31 +70,53 @@ static PetscErrorCode ProcessStatesDestroy(ProcessStates *ps)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SolveFiniteElements(Model model, const RunOptions *run, LaminateHistory h, FieldOutput fields, PetscInt k, StateReport *report)
+/* The finite-element model takes the history in step with a laminate-theory history of its mode, which gives the
+   reference; a step that starts from an earlier state (an etch branch) starts from a copy of it. */
+typedef struct {
+  Model            model;
+  LaminateHistory  h;
+  ModelState      *saved; /* per step: the state, kept while a later step starts from it */
+} FEHistory;
+
+static PetscErrorCode FEHistoryStep(FEHistory *fh, Process process, const ProcessStates *ps, PetscInt k)
 {
-  char           path[PETSC_MAX_PATH_LEN];
-  PetscLogDouble t0 = model->time_solve, a0 = model->time_assembly;
-  PetscInt       i0 = model->iterations;
-  CurlMap        map;
+  const PetscInt start = ProcessStepStart(process, k);
 
   PetscFunctionBeginUser;
-  PetscCall(ModelSetLoads(model, h->load));
-  PetscCall(ModelSolve(model));
-  PetscCall(ModelGetCenterCurvature(model, &report->mid, &report->bottom, &report->top));
+  if (start >= 0 && start != k - 1) {
+    PetscCall(ModelStateRestore(fh->model, fh->saved[start]));
+    PetscCall(LaminateHistoryCopy(ModelDim(fh->model) == 3 ? ps->plate[start] : ps->cylinder[start], fh->h));
+  }
+  PetscCall(ProcessApplyStep(process, k, fh->h, &ModelProcessHooks, fh->model));
+  PetscCall(ModelSolve(fh->model));
+  if (ProcessStepIsBranchPoint(process, k)) PetscCall(ModelStateSave(fh->model, &fh->saved[k]));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ReportFiniteElements(Model model, const RunOptions *run, const CurlOptions *curl, FieldOutput fields, PetscInt k, const TemperatureField *T, StateReport *report, ModelStatistics *last)
+{
+  char            path[PETSC_MAX_PATH_LEN];
+  ModelStatistics now;
+  CurlMap         map;
+
+  PetscFunctionBeginUser;
+  PetscCall(CurlCenter(model, curl, &report->mid, &report->bottom, &report->top));
   PetscCall(ModelGetMaxInPlaneStress(model, report->max_stress));
-  PetscCall(ModelComputeCurlMap(model, &map));
+  PetscCall(CurlMapCompute(model, curl, &map));
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/curlmap-%s.csv", run->output, report->name));
-  PetscCall(CurlMapWriteCSV(map, model->comm, path));
+  PetscCall(CurlMapWriteCSV(map, ModelComm(model), path));
   if (fields) {
-    PetscCall(FieldOutputWriteState(fields, model, k, report->name, h->T));
+    PetscCall(FieldOutputWriteState(fields, model, k, report->name, T->T));
     PetscCall(FieldOutputWriteCurlMap(fields, map->n, (const PetscReal *const *)map->column));
   }
   PetscCall(CurlMapDestroy(&map));
-  report->dofs                = model->dofs;
-  report->iterations          = model->iterations - i0;
-  report->time_setup          = model->time_setup;
-  report->time_assembly       = model->time_assembly - a0;
-  report->time_assembly_solve = model->time_solve - t0;
+  ModelGetStatistics(model, &now);
+  report->dofs                = now.dofs;
+  report->iterations          = now.iterations - last->iterations;
+  report->time_setup          = now.time_setup;
+  report->time_assembly       = now.time_assembly - last->time_assembly;
+  report->time_assembly_solve = now.time_solve - last->time_solve;
+  *last                       = now;
   PetscFunctionReturn(0);
 }
 
@@ -121,19 +144,20 @@ static PetscErrorCode PrintState(MPI_Comm comm, PetscInt k, const ProcessStep *s
 /* The run, in the order the data flows: case -> stack -> process -> FE model -> curl -> output. */
 static PetscErrorCode Run(int argc, char **argv, PetscBool help)
 {
-  MPI_Comm      comm = PETSC_COMM_WORLD;
-  RunOptions    run;
-  ModelOptions  model_options;
-  CurlOptions   curl_options;
-  PlateMesh     pm;
-  Stack         stack;
-  Process       process;
-  ProcessStates states;
-  Model         model  = NULL;
-  FieldOutput   fields = NULL;
-  StateReport   report;
-  Summary       summary;
-  char          path[PETSC_MAX_PATH_LEN];
+  MPI_Comm        comm = PETSC_COMM_WORLD;
+  RunOptions      run;
+  ModelOptions    model_options;
+  CurlOptions     curl_options;
+  PlateMesh       pm;
+  Stack           stack;
+  Process         process;
+  ProcessStates   states;
+  FEHistory       fh     = {NULL, NULL, NULL};
+  FieldOutput     fields = NULL;
+  StateReport     report;
+  ModelStatistics last = {0, 0, 0, 0, 0};
+  Summary         summary;
+  char            path[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBeginUser;
   PetscCall(CaseLoad(comm, argc, argv, help));
@@ -143,7 +167,7 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   PetscCall(StackCreateFromOptions(comm, &stack));
   PetscCall(StackLoadMaterials(stack));
   PetscCall(PlateMeshFromOptions(comm, StackElementsThrough(stack), &pm));
-  PetscCall(ProcessCreateFromOptions(comm, stack, &process));
+  PetscCall(ProcessCreateFromOptions(comm, stack, pm.lx, pm.model == MODEL_2D ? 0 : pm.ly, &process));
   PetscCall(ModelOptionsRead(comm, &model_options));
   PetscCall(CurlOptionsRead(comm, &curl_options));
   PetscCall(CaseCheckUnusedKeys(comm, NULL));
@@ -163,25 +187,33 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
       PetscCall(PetscSNPrintf(path, sizeof(path), "%s/mesh.msh", run.output));
       PetscCall(PlateMeshWrite(comm, &pm, stack, path));
     }
-    PetscCall(ModelCreate(comm, &pm, stack, path, &model_options, &curl_options, &model));
+    PetscCall(ModelCreate(comm, &pm, stack, path, &model_options, &fh.model));
+    PetscCall(LaminateHistoryCreate(stack, pm.model == MODEL_3D ? LAMINATE_PLATE : LAMINATE_CYLINDER, &fh.h));
+    PetscCall(PetscCalloc1(ProcessSize(process), &fh.saved));
     if (run.output_fields) PetscCall(FieldOutputCreate(comm, run.output, &fields));
   }
   PetscCall(SummaryCreate(comm, CaseSource(), ModelKindNames[pm.model], stack, &summary));
   PetscCall(PetscMemzero(&report, sizeof(report)));
-  PetscCall(PetscMalloc2(stack->n, &report.active, stack->n, &report.max_stress));
-  for (PetscInt k = 0; k < process->n; k++) {
-    LaminateHistory plate = states.plate[k], cylinder = states.cylinder[k];
+  PetscCall(PetscMalloc2(StackSize(stack), &report.active, StackSize(stack), &report.max_stress));
+  for (PetscInt k = 0; k < ProcessSize(process); k++) {
+    const ProcessStep      *st       = ProcessGetStep(process, k);
+    LaminateHistory         plate    = states.plate[k], cylinder = states.cylinder[k];
+    const TemperatureField *T        = LaminateHistoryTemperature(plate);
 
-    PetscCall(PetscStrncpy(report.name, process->step[k].name, sizeof(report.name)));
-    PetscCall(PetscStrncpy(report.step_type, ProcessStepTypeNames[process->step[k].type], sizeof(report.step_type)));
-    report.temperature    = plate->T;
-    report.kappa_sphere   = plate->strain.kx;
-    report.kappa_cylinder = cylinder->strain.kx;
-    for (PetscInt i = 0; i < stack->n; i++) report.active[i] = plate->load[i].active;
-    if (model) PetscCall(SolveFiniteElements(model, &run, pm.model == MODEL_3D ? plate : cylinder, fields, k, &report));
-    else PetscCall(ReportLaminateTheory(cylinder, &report));
+    PetscCall(PetscStrncpy(report.name, st->name, sizeof(report.name)));
+    PetscCall(PetscStrncpy(report.step_type, ProcessStepTypeNames[st->type], sizeof(report.step_type)));
+    report.temperature    = T->T;
+    report.gradient[0]    = T->gx;
+    report.gradient[1]    = T->gy;
+    report.kappa_sphere   = LaminateHistoryStrain(plate)->kx;
+    report.kappa_cylinder = LaminateHistoryStrain(cylinder)->kx;
+    for (PetscInt i = 0; i < StackSize(stack); i++) report.active[i] = LaminateHistoryLayer(plate, i)->active;
+    if (fh.model) {
+      PetscCall(FEHistoryStep(&fh, process, &states, k));
+      PetscCall(ReportFiniteElements(fh.model, &run, &curl_options, fields, k, T, &report, &last));
+    } else PetscCall(ReportLaminateTheory(cylinder, &report));
     report.edge_lift = CurlEdgeLift(report.mid.k1, PetscAbsReal(report.mid.xx) >= PetscAbsReal(report.mid.yy) ? pm.lx : pm.ly);
-    PetscCall(PrintState(comm, k, &process->step[k], &report));
+    PetscCall(PrintState(comm, k, st, &report));
     PetscCall(SummaryAddState(summary, &report));
   }
   if (fields) PetscCall(FieldOutputFinish(fields));
@@ -192,7 +224,10 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
 
   PetscCall(SummaryDestroy(&summary));
   PetscCall(FieldOutputDestroy(&fields));
-  PetscCall(ModelDestroy(&model));
+  for (PetscInt k = 0; fh.saved && k < ProcessSize(process); k++) PetscCall(ModelStateDestroy(&fh.saved[k]));
+  PetscCall(PetscFree(fh.saved));
+  PetscCall(LaminateHistoryDestroy(&fh.h));
+  PetscCall(ModelDestroy(&fh.model));
   PetscCall(PetscFree2(report.active, report.max_stress));
   PetscCall(ProcessStatesDestroy(&states));
   PetscCall(ProcessDestroy(&process));

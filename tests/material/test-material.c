@@ -1,4 +1,5 @@
-/* Unit tests for solver/material.c: exact CTE integration, constant tables, range handling and option validation.
+/* Unit tests for solver/laminate/material.c: exact CTE integration, constant tables, range handling, option validation
+   and the (transversely isotropic) stiffness.
    Silent except for one summary line; each failed check prints what it compared. Exit status 1 on any failure.
    Run with -view to see the materials as MaterialView prints them. */
 #include <petscsys.h>
@@ -229,6 +230,54 @@ static PetscErrorCode TestOptions(Tally *t)
   PetscFunctionReturn(0);
 }
 
+/* MaterialStiffness against the closed forms of a transversely isotropic solid (z the axis of symmetry), written here
+   from the engineering constants rather than by inverting the compliance as material.c does. With nu_pz = nu_zp E/E_z
+   and D = 1 - nu - 2 nu_zp nu_pz:
+     C11 = E (1 - nu_zp nu_pz) / ((1 + nu) D), C12 = E (nu + nu_zp nu_pz) / ((1 + nu) D), C13 = E nu_zp / D,
+     C33 = E_z (1 - nu) / D, C44 = C55 = G_zp, C66 = E / (2 (1 + nu)),
+   which reduce to Lame's isotropic moduli when E_z = E and nu_zp = nu; and plane stress in the layer's plane
+   (sigma_zz = 0) leaves Q11 = C11 - C13^2/C33 = E/(1 - nu^2), Q12 = nu E/(1 - nu^2), laminate theory's moduli.
+   1e-13: a 3 x 3 inverse of O(1/E) entries, a few ulps. */
+static PetscErrorCode TestStiffness(Tally *t)
+{
+  const PetscReal E = 7e9, cases[2][4] = {{0.34, 1, 0.34, 1 / (2 * 1.34)}, {0.30, 0.45, 0.18, 0.12}};
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < 2; k++) {
+    struct _n_Material mat;
+    PetscReal          C[6][6];
+    const PetscReal    nu = cases[k][0], Ez = cases[k][1] * E, nu_zp = cases[k][2], nu_pz = nu_zp * E / Ez;
+    const PetscReal    D = 1 - nu - 2 * nu_zp * nu_pz;
+    char               what[128];
+
+    PetscCall(PetscMemzero(&mat, sizeof(mat)));
+    mat.nu        = nu;
+    mat.E_z_ratio = cases[k][1];
+    mat.nu_zp     = nu_zp;
+    mat.G_z_ratio = cases[k][3];
+    MaterialStiffness(&mat, E, C);
+    PetscCall(PetscSNPrintf(what, sizeof(what), "stiffness case %" PetscInt_FMT ": C11", k));
+    PetscCall(ExpectClose(t, C[0][0], E * (1 - nu_zp * nu_pz) / ((1 + nu) * D), 1e-13, what));
+    PetscCall(ExpectClose(t, C[1][1], C[0][0], 1e-13, "stiffness: C22 = C11"));
+    PetscCall(ExpectClose(t, C[0][1], E * (nu + nu_zp * nu_pz) / ((1 + nu) * D), 1e-13, "stiffness: C12"));
+    PetscCall(ExpectClose(t, C[0][2], E * nu_zp / D, 1e-13, "stiffness: C13"));
+    PetscCall(ExpectClose(t, C[2][0], C[0][2], 1e-13, "stiffness: symmetric"));
+    PetscCall(ExpectClose(t, C[2][2], Ez * (1 - nu) / D, 1e-13, "stiffness: C33"));
+    PetscCall(ExpectClose(t, C[3][3], cases[k][3] * E, 1e-13, "stiffness: C44 = G_zp"));
+    PetscCall(ExpectClose(t, C[5][5], E / (2 * (1 + nu)), 1e-13, "stiffness: C66"));
+    PetscCall(ExpectClose(t, C[0][0] - C[0][2] * C[0][2] / C[2][2], E / (1 - nu * nu), 1e-13, "stiffness: plane-stress Q11"));
+    PetscCall(ExpectClose(t, C[0][1] - C[0][2] * C[1][2] / C[2][2], nu * E / (1 - nu * nu), 1e-13, "stiffness: plane-stress Q12"));
+    PetscCall(Expect(t, (PetscBool)(C[0][3] == 0 && C[0][5] == 0 && C[3][4] == 0), "stiffness: no normal-shear coupling"));
+    if (k == 0) {
+      const PetscReal lambda = E * nu / ((1 + nu) * (1 - 2 * nu)), mu = E / (2 * (1 + nu));
+      PetscCall(ExpectClose(t, C[0][0], lambda + 2 * mu, 1e-13, "stiffness: isotropic C11 = lambda + 2 mu"));
+      PetscCall(ExpectClose(t, C[0][2], lambda, 1e-13, "stiffness: isotropic C13 = lambda"));
+      PetscCall(ExpectClose(t, C[3][3], mu, 1e-13, "stiffness: isotropic C44 = mu"));
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   Tally t = {0, 0, PETSC_FALSE};
@@ -239,6 +288,7 @@ int main(int argc, char **argv)
   PetscCall(TestConstantTable(&t));
   PetscCall(TestOutOfRange(&t));
   PetscCall(TestOptions(&t));
+  PetscCall(TestStiffness(&t));
   if (t.nfail) PetscCall(PetscPrintf(PETSC_COMM_SELF, "test-material: %" PetscInt_FMT " of %" PetscInt_FMT " checks FAILED\n", t.nfail, t.nchecks));
   else PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test-material: all %" PetscInt_FMT " checks passed\n", t.nchecks));
   PetscCall(PetscFinalize());

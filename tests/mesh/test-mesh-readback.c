@@ -87,7 +87,7 @@ int main(int argc, char **argv)
     PetscCall(DMDestroy(&dm));
     dm = dist;
   }
-  for (PetscInt i = 0; i < stack->n; i++) PetscCall(CheckLayer(dm, &pm, &stack->layer[i], i + 1));
+  for (PetscInt i = 0; i < StackSize(stack); i++) PetscCall(CheckLayer(dm, &pm, StackLayer(stack, i), i + 1));
   PetscCall(CheckFaceSet(dm, PLATE_FACE_BOTTOM, "bottom"));
   PetscCall(CheckFaceSet(dm, PLATE_FACE_TOP, "top"));
   PetscCall(CheckFaceSet(dm, PLATE_FACE_EDGE_XMAX, "edge_xmax"));

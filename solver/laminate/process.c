@@ -1,5 +1,6 @@
 #include "process.h"
 #include "case.h"
+#include <stdlib.h>
 #include "option-read.h"
 
 const char *const ProcessStepTypeNames[] = {"bond", "temperature", "etch"};
@@ -15,6 +16,25 @@ static const char *const TgModelNames[]    = {"rubbery", "none", NULL};
 
 #define WHERE_LEN (PETSC_MAX_PATH_LEN + 320)
 #define STEP_MAX_LAYERS 64
+
+struct _n_Process {
+  PetscInt     n;
+  ProcessStep *step;
+  PetscReal    max_increment; /* K */
+  PetscReal    lx, ly;        /* the sample, m: what a temperature gradient spans */
+  PetscBool    tg_rubbery;
+};
+
+PetscInt           ProcessSize(Process p) { return p->n; }
+const ProcessStep *ProcessGetStep(Process p, PetscInt k) { return &p->step[k]; }
+PetscInt           ProcessStepStart(Process p, PetscInt k) { return p->step[k].from >= 0 ? p->step[k].from : k - 1; }
+
+PetscBool ProcessStepIsBranchPoint(Process p, PetscInt k)
+{
+  for (PetscInt j = k + 2; j < p->n; j++)
+    if (p->step[j].from == k) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
 
 /* steps_NAME_layers as layer indices */
 static PetscErrorCode StepLayers(MPI_Comm comm, Stack stack, ProcessStep *st, const char key[], PetscInt n, char *names[])
@@ -41,8 +61,9 @@ static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k
   ProcessStep *st = &p->step[k];
   char         prefix[CASE_MAX_NAME + 16], title[CASE_MAX_NAME + 48], key[256], where[WHERE_LEN], from[CASE_MAX_NAME + 1] = "", *names[STEP_MAX_LAYERS];
   PetscInt     type = 0, mode = default_pressed ? 1 : 0, nnames = STEP_MAX_LAYERS;
-  PetscReal    T_C = 25;
-  PetscBool    type_set, layers_set, T_set, mode_set, incr_set, from_set;
+  PetscReal    T_C = 25, gradient[2] = {0, 0};
+  PetscInt     ngrad = 2;
+  PetscBool    type_set, layers_set, T_set, mode_set, incr_set, from_set, grad_set;
 
   PetscFunctionBeginUser;
   PetscCall(PetscStrncpy(st->name, name, sizeof(st->name)));
@@ -53,6 +74,7 @@ static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k
   PetscCall(OptionStringList(PetscOptionsObject, "-layers", "bond: the layers that join; etch: the layers removed", names, &nnames, &layers_set));
   OptionKey(PetscOptionsObject, "-layers", key, sizeof(key));
   PetscCall(OptionReal(PetscOptionsObject, "-temperature_C", "bond: its temperature (the stack is ramped there first), C; temperature: the end of the ramp, C", T_C, T_MIN_C, T_MAX_C, &T_C, &T_set));
+  PetscCall(OptionRealList(PetscOptionsObject, "-gradient_C_per_mm", "temperature only: the end temperature's in-plane gradient GX,GY, C/mm: T + GX x + GY y, (x, y) in mm from the sample's centre", -1e3, 1e3, gradient, &ngrad, &grad_set));
   PetscCall(OptionChoice(PetscOptionsObject, "-mode", "bond only: free (on the stack as it is) or pressed (held flat while it bonds)", BondModeNames, mode, &mode, &mode_set));
   PetscCall(OptionInt(PetscOptionsObject, "-increments", "temperature only: equal increments of the ramp (default: automatic, process_increment_C)", st->increments, 1, PROCESS_MAX_INCREMENTS, &st->increments, &incr_set));
   PetscCall(OptionString(PetscOptionsObject, "-from", "start from the state this earlier step left (etch branches; default: the step before)", from, from, sizeof(from), &from_set));
@@ -61,6 +83,10 @@ static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k
   st->T       = T_set ? T_C + 273.15 : 0;
   st->pressed = (PetscBool)(mode == 1);
   st->from    = -1;
+  if (grad_set) {
+    st->gradient[0] = gradient[0] * 1e3;
+    st->gradient[1] = ngrad > 1 ? gradient[1] * 1e3 : 0;
+  }
   if (layers_set) PetscCall(StepLayers(comm, stack, st, key, nnames, names));
   for (PetscInt i = 0; layers_set && i < nnames; i++) PetscCall(PetscFree(names[i]));
   if (CaseHelp()) PetscFunctionReturn(0);
@@ -73,6 +99,9 @@ static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k
   PetscCheck(T_set || st->type != STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_temperature_C is required for a temperature step (its end temperature, C)", CaseSource(), name);
   PetscCheck(!mode_set || st->type == STEP_BOND, comm, PETSC_ERR_USER_INPUT, "%s = %s: only bond steps have a mode; remove steps_%s_mode", where, ProcessStepTypeNames[st->type], name);
   PetscCheck(!incr_set || st->type == STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s = %s: only temperature steps have increments; remove steps_%s_increments", where, ProcessStepTypeNames[st->type], name);
+  PetscCheck(!grad_set || st->type == STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s = %s: only temperature steps have a gradient; remove steps_%s_gradient_C_per_mm", where, ProcessStepTypeNames[st->type], name);
+  PetscCheck(!grad_set || ngrad == 2, comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_gradient_C_per_mm takes two values, GX,GY (C/mm)", CaseSource(), name);
+  PetscCheck(p->ly > 0 || st->gradient[1] == 0, comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_gradient_C_per_mm = %g,%g: the 2D model is the x-z section and has no y extent; a gradient along y needs -model 3d", CaseSource(), name, (double)gradient[0], (double)gradient[1]);
   if (from_set) {
     for (PetscInt j = 0; j < k; j++) {
       PetscBool same;
@@ -130,12 +159,12 @@ static PetscErrorCode DefaultSteps(MPI_Comm comm, Process p, Stack stack, const 
   PetscInt foil1, foil2, nc = 0, *cured, both[2];
 
   PetscFunctionBeginUser;
-  PetscCheck(stack->n >= 3 || CaseHelp(), comm, PETSC_ERR_USER_INPUT, "%s: the default process (foil / polymer layers / foil) needs at least 3 layers; this stack has %" PetscInt_FMT ": give steps", CaseSource(), stack->n);
+  PetscCheck(StackSize(stack) >= 3 || CaseHelp(), comm, PETSC_ERR_USER_INPUT, "%s: the default process (foil / polymer layers / foil) needs at least 3 layers; this stack has %" PetscInt_FMT ": give steps", CaseSource(), StackSize(stack));
   PetscCall(FindFoil(comm, stack, "-process_foil1", d->foil1, 0, &foil1));
-  PetscCall(FindFoil(comm, stack, "-process_foil2", d->foil2, stack->n - 1, &foil2));
+  PetscCall(FindFoil(comm, stack, "-process_foil2", d->foil2, StackSize(stack) - 1, &foil2));
   PetscCheck(foil1 != foil2 || CaseHelp(), comm, PETSC_ERR_USER_INPUT, "%s: process_foil1 and process_foil2 name the same layer", CaseSource());
-  PetscCall(PetscMalloc1(stack->n, &cured));
-  for (PetscInt i = 0; i < stack->n; i++)
+  PetscCall(PetscMalloc1(StackSize(stack), &cured));
+  for (PetscInt i = 0; i < StackSize(stack); i++)
     if (i != foil2) cured[nc++] = i;
   both[0] = foil1;
   both[1] = foil2;
@@ -153,54 +182,68 @@ static PetscErrorCode DefaultSteps(MPI_Comm comm, Process p, Stack stack, const 
   PetscFunctionReturn(0);
 }
 
-/* Temperature increments a ramp Ta -> Tb takes (an upper bound for automatic ones: the E(T) breakpoints add at most
-   one each) */
-static PetscReal RampIncrements(const Process p, Stack stack, const ProcessStep *st, PetscReal Ta, PetscReal Tb)
+/* The largest change of temperature anywhere on the sample between two fields, K */
+static PetscReal LargestChange(const Process p, const TemperatureField *a, const TemperatureField *b)
 {
-  PetscReal n = st->increments;
+  return PetscAbsReal(b->T - a->T) + PetscAbsReal(b->gx - a->gx) * 0.5 * p->lx + PetscAbsReal(b->gy - a->gy) * 0.5 * p->ly;
+}
 
-  if (n > 0 || Ta == Tb) return n;
-  n = PetscCeilReal(PetscAbsReal(Tb - Ta) / p->max_increment);
-  for (PetscInt i = 0; i < stack->n; i++)
-    if (stack->layer[i].material) n += stack->layer[i].material->E.n + 2;
+/* Temperature increments a ramp a -> b takes (an upper bound for automatic ones: each E(T) breakpoint adds at most one) */
+static PetscReal RampIncrements(const Process p, Stack stack, const ProcessStep *st, const TemperatureField *a, const TemperatureField *b)
+{
+  const PetscReal change = LargestChange(p, a, b);
+  PetscReal       n      = st->increments;
+
+  if (n > 0 || change == 0) return n;
+  n = PetscCeilReal(change / p->max_increment);
+  for (PetscInt i = 0; i < StackSize(stack); i++)
+    if (StackLayer(stack, i)->material) n += StackLayer(stack, i)->material->E.n + 2;
   return n;
+}
+
+static TemperatureField StepTemperature(const ProcessStep *st)
+{
+  TemperatureField f = {st->T, st->gradient[0], st->gradient[1]};
+  return f;
 }
 
 /* Walks the steps on active/bonded flags and temperatures alone, so that a wrong sequence, or one that would take an
    unreasonable number of increments, is reported with its key before any solve */
 static PetscErrorCode CheckSequence(MPI_Comm comm, Process p, Stack stack)
 {
-  PetscBool *active, *bonded;
-  PetscReal *T, increments = 0;
+  PetscBool        *active, *bonded;
+  TemperatureField *T;
+  PetscReal         increments = 0;
 
   PetscFunctionBeginUser;
   PetscCheck(p->step[0].type == STEP_BOND && p->step[0].T > 0, comm, PETSC_ERR_USER_INPUT, "%s: the first step (%s) must be a bond with its temperature_C: nothing exists before it", CaseSource(), p->step[0].name);
-  PetscCall(PetscCalloc3(stack->n * p->n, &active, stack->n * p->n, &bonded, p->n, &T));
+  PetscCall(PetscCalloc3(StackSize(stack) * p->n, &active, StackSize(stack) * p->n, &bonded, p->n, &T));
   for (PetscInt k = 0; k < p->n; k++) {
     const ProcessStep *st = &p->step[k];
     const PetscInt     s  = st->from >= 0 ? st->from : k - 1;
-    PetscBool         *a = &active[k * stack->n], *b = &bonded[k * stack->n];
+    PetscBool         *a = &active[k * StackSize(stack)], *b = &bonded[k * StackSize(stack)];
     PetscInt           count = 0, first = -1, last = -1;
     if (s >= 0) {
-      PetscCall(PetscArraycpy(a, &active[s * stack->n], stack->n));
-      PetscCall(PetscArraycpy(b, &bonded[s * stack->n], stack->n));
+      PetscCall(PetscArraycpy(a, &active[s * StackSize(stack)], StackSize(stack)));
+      PetscCall(PetscArraycpy(b, &bonded[s * StackSize(stack)], StackSize(stack)));
       T[k] = T[s];
     }
     if (st->type != STEP_ETCH && st->T > 0) {
-      if (s >= 0) increments += RampIncrements(p, stack, st, T[s], st->T);
-      T[k] = st->T;
+      const TemperatureField end = StepTemperature(st);
+      if (s >= 0) increments += RampIncrements(p, stack, st, &T[s], &end);
+      T[k] = end;
     }
     for (PetscInt j = 0; j < st->nlayers; j++) {
       const PetscInt i = st->layer[j];
       if (st->type == STEP_BOND) {
-        PetscCheck(!b[i], comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_layers bonds layer %s, which is already bonded", CaseSource(), st->name, stack->layer[i].name);
+        PetscCheck(!b[i], comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_layers bonds layer %s, which is already bonded", CaseSource(), st->name, StackLayer(stack, i)->name);
         a[i] = b[i] = PETSC_TRUE;
       } else {
-        PetscCheck(a[i], comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_layers etches layer %s, which is %s at that point", CaseSource(), st->name, stack->layer[i].name, b[i] ? "already etched" : "not yet bonded");
+        PetscCheck(a[i], comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_layers etches layer %s, which is %s at that point", CaseSource(), st->name, StackLayer(stack, i)->name, b[i] ? "already etched" : "not yet bonded");
         a[i] = PETSC_FALSE;
       }
     }
-    for (PetscInt i = 0; i < stack->n; i++) {
+    for (PetscInt i = 0; i < StackSize(stack); i++) {
       if (!a[i]) continue;
       if (first < 0) first = i;
       last = i;
@@ -214,7 +257,7 @@ static PetscErrorCode CheckSequence(MPI_Comm comm, Process p, Stack stack)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, Stack stack, Process *process)
+PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, Stack stack, PetscReal lx, PetscReal ly, Process *process)
 {
   Process        p;
   char          *names[PROCESS_MAX_STEPS];
@@ -225,6 +268,8 @@ PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, Stack stack, Process *pro
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&p));
   p->max_increment = 5;
+  p->lx            = lx;
+  p->ly            = ly;
   PetscOptionsBegin(comm, NULL, "Process (docs/process.md)", "fcclsim");
   PetscCall(OptionStringList(PetscOptionsObject, "-steps", "the process steps in order (each has its steps_NAME_* keys); default: the patent's process below", names, &n, &set));
   PetscCall(OptionReal(PetscOptionsObject, "-process_cure_C", "default process: cure temperature, C", d.cure, T_MIN_C, T_MAX_C, &d.cure, NULL));
@@ -265,28 +310,96 @@ PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, Stack stack, Process *pro
       PetscCall(ProcessDestroy(&q));
     }
   }
-  for (PetscInt i = 0; i < stack->n; i++)
-    if (stack->layer[i].material) stack->layer[i].material->rubbery = (PetscBool)(p->tg_rubbery && stack->layer[i].material->Tg > 0);
+  for (PetscInt i = 0; i < StackSize(stack); i++)
+    if (StackLayer(stack, i)->material) StackLayer(stack, i)->material->rubbery = (PetscBool)(p->tg_rubbery && StackLayer(stack, i)->material->Tg > 0);
   if (!CaseHelp()) PetscCall(CheckSequence(comm, p, stack));
   *process = p;
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ProcessApplyStep(Process p, PetscInt k, LaminateHistory h)
+static int CompareUp(const void *a, const void *b)
+{
+  const PetscReal x = *(const PetscReal *)a, y = *(const PetscReal *)b;
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* A ramp from the history's temperature field to `end`: nincr equal increments, or, for nincr = 0, split at every
+   modulus breakpoint of the active layers (on the mean temperature) and into increments that change the temperature
+   nowhere on the sample by more than max_increment. Each increment goes to the history, then to the hooks. */
+static PetscErrorCode Ramp(Process p, LaminateHistory h, const TemperatureField *end, PetscInt nincr, const ProcessHooks *hooks, void *ctx)
+{
+  const TemperatureField start = *LaminateHistoryTemperature(h);
+  Stack                  stack = LaminateHistoryStack(h);
+  const PetscReal        dir   = end->T >= start.T ? 1 : -1;
+  PetscReal             *knots, sa = 0;
+  PetscInt               nk = 0, cap = 1;
+
+  PetscFunctionBeginUser;
+  PetscCheck(start.T > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "a temperature ramp before the first bond");
+  if (LargestChange(p, &start, end) == 0) PetscFunctionReturn(0);
+  /* knots: fractions s in (0, 1] of the way from start to end */
+  for (PetscInt i = 0; i < StackSize(stack); i++)
+    if (LaminateHistoryLayer(h, i)->active) cap += StackLayer(stack, i)->material->E.n + 2;
+  PetscCall(PetscMalloc1(cap + nincr, &knots));
+  if (nincr > 0)
+    for (PetscInt j = 1; j < nincr; j++) knots[nk++] = (PetscReal)j / nincr;
+  else if (end->T != start.T)
+    for (PetscInt i = 0; i < StackSize(stack); i++) {
+      PetscInt nb;
+      if (!LaminateHistoryLayer(h, i)->active) continue;
+      PetscCall(MaterialGetModulusBreakpoints(StackLayer(stack, i)->material, start.T, end->T, cap - 1 - nk, &nb, &knots[nk]));
+      for (PetscInt j = nk; j < nk + nb; j++) knots[j] = (knots[j] - start.T) / (end->T - start.T);
+      nk += nb;
+    }
+  knots[nk++] = 1;
+  qsort(knots, (size_t)nk, sizeof(PetscReal), CompareUp);
+  (void)dir;
+  for (PetscInt k = 0; k < nk; k++) {
+    const PetscReal sk = knots[k];
+    PetscInt        m  = 1;
+    if (sk <= sa) continue;
+    if (nincr == 0) {
+      const PetscReal span = LargestChange(p, &start, end) * (sk - sa);
+      m = (PetscInt)PetscCeilReal(span / p->max_increment - 1e-9);
+      if (m < 1) m = 1;
+    }
+    for (PetscInt j = 1; j <= m; j++) {
+      const PetscReal  s = j == m ? sk : sa + (sk - sa) * j / m;
+      TemperatureField T = {start.T + s * (end->T - start.T), start.gx + s * (end->gx - start.gx), start.gy + s * (end->gy - start.gy)};
+      if (s == 1) T = *end;
+      PetscCall(LaminateHistoryIncrement(h, &T));
+      if (hooks) PetscCall(hooks->increment(ctx, &T, h));
+    }
+    sa = sk;
+  }
+  PetscCall(PetscFree(knots));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ProcessApplyStep(Process p, PetscInt k, LaminateHistory h, const ProcessHooks *hooks, void *ctx)
 {
   const ProcessStep *st = &p->step[k];
 
   PetscFunctionBeginUser;
   switch (st->type) {
-  case STEP_BOND:
-    if (k > 0 && st->T > 0) PetscCall(LaminateHistoryRamp(h, st->T, 0, p->max_increment));
-    PetscCall(LaminateHistoryBond(h, st->nlayers, st->layer, st->T > 0 ? st->T : h->T, st->pressed));
-    break;
-  case STEP_TEMPERATURE:
-    PetscCall(LaminateHistoryRamp(h, st->T, st->increments, p->max_increment));
-    break;
+  case STEP_BOND: {
+    const PetscBool  onto = LaminateHistoryAnyActive(h);
+    TemperatureField T    = {st->T > 0 ? st->T : LaminateHistoryTemperature(h)->T, 0, 0};
+    LaminateStrain   pressed;
+
+    if (!onto) PetscCheck(st->T > 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the first bond has no temperature");
+    else if (st->T > 0 || LaminateHistoryTemperature(h)->gx != 0 || LaminateHistoryTemperature(h)->gy != 0) PetscCall(Ramp(p, h, &T, 0, hooks, ctx)); /* a bond happens at a uniform temperature */
+    if (onto && st->pressed) PetscCall(LaminateHistoryPressedStrain(h, &pressed));
+    PetscCall(LaminateHistoryBond(h, st->nlayers, st->layer, &T, st->pressed));
+    if (hooks) PetscCall(hooks->bond(ctx, st, &T, onto && st->pressed ? &pressed : NULL, h));
+  } break;
+  case STEP_TEMPERATURE: {
+    const TemperatureField T = StepTemperature(st);
+    PetscCall(Ramp(p, h, &T, st->increments, hooks, ctx));
+  } break;
   case STEP_ETCH:
     PetscCall(LaminateHistoryEtch(h, st->nlayers, st->layer));
+    if (hooks) PetscCall(hooks->etch(ctx, st, h));
     break;
   }
   PetscFunctionReturn(0);
@@ -302,7 +415,7 @@ PetscErrorCode ProcessView(Process p, Stack stack, PetscViewer viewer)
     char               layers[256] = "";
     for (PetscInt j = 0; j < st->nlayers; j++) {
       PetscCall(PetscStrlcat(layers, j ? "," : " ", sizeof(layers)));
-      PetscCall(PetscStrlcat(layers, stack->layer[st->layer[j]].name, sizeof(layers)));
+      PetscCall(PetscStrlcat(layers, StackLayer(stack, st->layer[j])->name, sizeof(layers)));
     }
     PetscCall(PetscViewerASCIIPrintf(viewer, "%-14s %-11s%s", st->name, ProcessStepTypeNames[st->type], layers));
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));

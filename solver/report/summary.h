@@ -1,11 +1,12 @@
 #pragma once
 /* summary.json: one entry per solved state (process step), written atomically (temporary name, then rename). */
-#include "model.h"
+#include "curl.h"
 
 typedef struct {
   char      name[64];
   char      step_type[16]; /* bond, temperature, etch */
-  PetscReal temperature; /* K */
+  PetscReal temperature; /* K, the mean */
+  PetscReal gradient[2]; /* K/m, the temperature's in-plane gradient */
   PetscBool *active;     /* per layer */
   Curvature mid, bottom, top;
   PetscReal edge_lift;   /* m, of the sample lying on a table, from k1 over the sample length in that direction */
@@ -18,9 +19,7 @@ typedef struct {
 typedef struct _n_Summary *Summary;
 
 PetscErrorCode SummaryCreate(MPI_Comm comm, const char case_file[], const char model_name[], Stack stack, Summary *summary);
-/* Copies the report; the arrays must hold stack->n entries. */
+/* Copies the report; the arrays must hold StackSize(stack) entries. */
 PetscErrorCode SummaryAddState(Summary summary, const StateReport *state);
 PetscErrorCode SummaryWrite(Summary summary, const char path[]);
 PetscErrorCode SummaryDestroy(Summary *summary);
-/* Edge lift of a sample of length L with signed curvature k (arc lying on a flat table), m. */
-PetscReal      CurlEdgeLift(PetscReal k, PetscReal L);

@@ -166,14 +166,14 @@ PetscErrorCode LaminateSolveStrain(PetscInt n, const LaminateLayer layer[], Lami
   PetscReal       h, zc, K[4][4], b[4], X[4] = {0, 0, 0, 0}, mean[2] = {0, 0};
   PetscBool       is_free[4] = {PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, PETSC_TRUE};
   PetscInt        map[4], nf = 0;
-  const PetscBool unit = (PetscBool)(mode == LAMINATE_CYLINDER_UNIT);
+  const PetscBool unit = (PetscBool)(mode == LAMINATE_CYLINDER_UNIT || mode == LAMINATE_FLAT_UNIT);
 
   PetscFunctionBeginUser;
   PetscCheck(n > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "laminate.c: no layer to solve for");
   PetscCall(PetscMalloc1(n, &sl));
   PetscCall(ScaleLayers(n, layer, sl, &h, &zc));
   if (mode == LAMINATE_CYLINDER) is_free[3] = PETSC_FALSE;
-  if (mode == LAMINATE_FLAT) is_free[1] = is_free[3] = PETSC_FALSE;
+  if (mode == LAMINATE_FLAT || mode == LAMINATE_FLAT_UNIT) is_free[1] = is_free[3] = PETSC_FALSE;
   if (unit) {
     is_free[2] = is_free[3] = PETSC_FALSE;
     X[2]       = 1;

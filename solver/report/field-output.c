@@ -6,17 +6,11 @@
 #include <petscviewerhdf5.h>
 #include <petscds.h>
 #include "field-output.h"
-#include "elasticity-kernels.h"
 
 /* The per-cell fields, in the order of the cell DM's fields. Stress and eigenstrain are in laminate axes (z through the
    thickness); in 2D the section's x-y plane is the laminate's x-z plane and the out-of-plane direction is y. */
-enum { CF_LAYER, CF_ACTIVE, CF_TEMPERATURE, CF_SXX, CF_SYY, CF_SZZ, CF_SYZ, CF_SXZ, CF_SXY, CF_VON_MISES, CF_EXX, CF_EYY, CF_EZZ, CF_NUM };
-static const char *const CellFieldNames[CF_NUM] = {"layer", "active", "temperature", "stress_xx", "stress_yy", "stress_zz", "stress_yz", "stress_xz", "stress_xy", "von_mises", "eigenstrain_xx", "eigenstrain_yy", "eigenstrain_zz"};
-/* Where the six stress components (xx, yy, zz, yz, xz, xy in laminate axes) sit in ThermoelasticStress's 3x3 array. */
-static const PetscInt StressIndex[2][6] = {
-  {0, 8, 4, 7, 1, 2}, /* 2D: mesh (x, y) = laminate (x, z), index 2 = laminate y */
-  {0, 4, 8, 5, 2, 1}  /* 3D */
-};
+enum { CF_LAYER, CF_ACTIVE, CF_TEMPERATURE, CF_SXX, CF_SYY, CF_SZZ, CF_SYZ, CF_SXZ, CF_SXY, CF_VON_MISES, CF_EXX, CF_EYY, CF_EZZ, CF_EYZ, CF_EXZ, CF_EXY, CF_NUM };
+static const char *const CellFieldNames[CF_NUM] = {"layer", "active", "temperature", "stress_xx", "stress_yy", "stress_zz", "stress_yz", "stress_xz", "stress_xy", "von_mises", "eigenstrain_xx", "eigenstrain_yy", "eigenstrain_zz", "eigenstrain_yz", "eigenstrain_xz", "eigenstrain_xy"};
 
 static const char *const CurlFieldNames[FIELD_OUTPUT_CURL_COLUMNS] = {"x", "y", "w", "kappa_xx", "kappa_yy", "kappa_xy", "k1", "k2", "k1_angle", "R1", "R2"};
 
@@ -70,11 +64,11 @@ PetscErrorCode FieldOutputCreate(MPI_Comm comm, const char dir[], FieldOutput *o
 static PetscErrorCode CreateOutputDM(Model model, PetscInt nfields, const char *const names[], PetscInt degree, PetscInt Nc, const char dm_name[], DM *dm)
 {
   PetscFunctionBeginUser;
-  PetscCall(DMClone(model->dm, dm));
+  PetscCall(DMClone(ModelDM(model), dm));
   PetscCall(PetscObjectSetName((PetscObject)*dm, dm_name));
   for (PetscInt f = 0; f < nfields; f++) {
     PetscFE fe;
-    PetscCall(PetscFECreateLagrange(model->comm, model->dim, Nc, PETSC_FALSE, degree, PETSC_DETERMINE, &fe));
+    PetscCall(PetscFECreateLagrange(ModelComm(model), ModelDim(model), Nc, PETSC_FALSE, degree, PETSC_DETERMINE, &fe));
     PetscCall(PetscObjectSetName((PetscObject)fe, names[f]));
     PetscCall(DMSetField(*dm, f, NULL, (PetscObject)fe));
     PetscCall(PetscFEDestroy(&fe));
@@ -83,146 +77,33 @@ static PetscErrorCode CreateOutputDM(Model model, PetscInt nfields, const char *
   PetscFunctionReturn(0);
 }
 
-/* Total displacement at the vertices: the laminate reference (model.h) plus the departure's vertex values, which are
-   nodal values of the Q2 field. A vertex without departure dofs (only in cells left out of the solve) gets the
-   reference alone. Three components also in 2D, the third zero, so that ParaView can warp the section by it. */
-static PetscErrorCode FillDisplacement(Model model, DM dm_v, Vec uv)
+/* The model's cell averages (model.h) into the cell DM's fields, and von Mises of the averaged stress tensor */
+static PetscErrorCode FillCellFields(Model model, DM dm_c, Vec cloc)
 {
-  const PetscInt     dim = model->dim;
-  PetscSection       usec, vsec, csec;
-  Vec                uloc, vloc, coords;
-  const PetscScalar *ud, *x;
-  PetscScalar       *v;
-  PetscInt           vStart, vEnd;
+  PetscSection csec;
+  PetscScalar *c;
+  PetscReal   *avg;
+  PetscInt     cStart, cEnd;
 
   PetscFunctionBeginUser;
-  PetscCall(DMGetLocalSection(model->dm, &usec));
-  PetscCall(DMGetLocalSection(dm_v, &vsec));
-  PetscCall(DMGetCoordinateSection(model->dm, &csec));
-  PetscCall(DMGetCoordinatesLocal(model->dm, &coords));
-  PetscCall(DMGetLocalVector(model->dm, &uloc));
-  PetscCall(VecZeroEntries(uloc));
-  PetscCall(DMGlobalToLocal(model->dm, model->u, INSERT_VALUES, uloc));
-  PetscCall(DMGetLocalVector(dm_v, &vloc));
-  PetscCall(VecGetArrayRead(uloc, &ud));
-  PetscCall(VecGetArrayRead(coords, &x));
-  PetscCall(VecGetArray(vloc, &v));
-  PetscCall(DMPlexGetDepthStratum(model->dm, 0, &vStart, &vEnd));
-  for (PetscInt p = vStart; p < vEnd; p++) {
-    PetscInt     coff, uoff, udof, voff;
-    PetscReal    px, py, z, u[3] = {0, 0, 0};
-    PetscCall(PetscSectionGetOffset(csec, p, &coff));
-    PetscCall(PetscSectionGetOffset(vsec, p, &voff));
-    PetscCall(PetscSectionGetFieldDof(usec, p, 0, &udof));
-    PetscCall(PetscSectionGetFieldOffset(usec, p, 0, &uoff));
-    px = PetscRealPart(x[coff]);
-    py = PetscRealPart(x[coff + 1]);
-    z  = PetscRealPart(x[coff + dim - 1]);
-    if (dim == 3) {
-      u[0] = (model->eps_x + model->kappa_x * z) * px;
-      u[1] = (model->eps_y + model->kappa_y * z) * py;
-      u[2] = -0.5 * (model->kappa_x * px * px + model->kappa_y * py * py);
-    } else {
-      u[0] = (model->eps_x + model->kappa_x * z) * px;
-      u[1] = -0.5 * model->kappa_x * px * px;
-    }
-    if (udof >= dim)
-      for (PetscInt d = 0; d < dim; d++) u[d] += PetscRealPart(ud[uoff + d]);
-    for (PetscInt d = 0; d < 3; d++) v[voff + d] = u[d];
-  }
-  PetscCall(VecRestoreArray(vloc, &v));
-  PetscCall(VecRestoreArrayRead(coords, &x));
-  PetscCall(VecRestoreArrayRead(uloc, &ud));
-  PetscCall(DMRestoreLocalVector(model->dm, &uloc));
-  PetscCall(DMLocalToGlobal(dm_v, vloc, INSERT_VALUES, uv));
-  PetscCall(DMRestoreLocalVector(dm_v, &vloc));
-  PetscFunctionReturn(0);
-}
-
-/* Objectives: one stress component (laminate axes) at a quadrature point, for cell averages. */
-static inline PetscScalar StressComponent(PetscInt dim, PetscInt k, const PetscScalar u_x[], const PetscReal x[], const PetscScalar a[], const PetscInt aOff[], const PetscScalar constants[])
-{
-  PetscScalar sigma[9];
-
-  ThermoelasticStress(dim, u_x, x, a, aOff, constants, sigma);
-  return sigma[StressIndex[dim == 3][k]];
-}
-
-#define STRESS_OBJECTIVE(fn, k) \
-  static void fn(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar obj[]) \
-  { \
-    obj[0] = StressComponent(dim, k, u_x, x, a, aOff, constants); \
-  }
-STRESS_OBJECTIVE(obj_stress_0, 0)
-STRESS_OBJECTIVE(obj_stress_1, 1)
-STRESS_OBJECTIVE(obj_stress_2, 2)
-STRESS_OBJECTIVE(obj_stress_3, 3)
-STRESS_OBJECTIVE(obj_stress_4, 4)
-STRESS_OBJECTIVE(obj_stress_5, 5)
-
-/* Cell averages of the six stress components into the cell DM's fields CF_SXX..CF_SXY (local vector), then von Mises
-   of the averaged tensor, layer, active flag, temperature and the layer's eigenstrain at the cell's centroid. */
-static PetscErrorCode FillCellFields(Model model, DM dm_c, PetscReal temperature, Vec cloc)
-{
-  void (*obj[6])(PetscInt, PetscInt, PetscInt, const PetscInt[], const PetscInt[], const PetscScalar[], const PetscScalar[], const PetscScalar[], const PetscInt[], const PetscInt[], const PetscScalar[], const PetscScalar[], const PetscScalar[], PetscReal, const PetscReal[], PetscInt, const PetscScalar[], PetscScalar[]) = {obj_stress_0, obj_stress_1, obj_stress_2, obj_stress_3, obj_stress_4, obj_stress_5};
-  const char *const one[1] = {"cell_integral"};
-  PetscDS           ds;
-  DM                dm_one;
-  Vec               integral, iloc;
-  PetscSection      csec, isec;
-  DMLabel           layers;
-  PetscScalar      *c;
-  PetscInt          cStart, cEnd;
-
-  PetscFunctionBeginUser;
-  PetscCall(CreateOutputDM(model, 1, one, 0, 1, "cell_integral", &dm_one));
-  PetscCall(DMCreateGlobalVector(dm_one, &integral));
-  PetscCall(DMCreateLocalVector(dm_one, &iloc));
-  PetscCall(DMGetLocalSection(dm_one, &isec));
+  PetscCall(ModelGetCellAverages(model, &cStart, &cEnd, &avg));
   PetscCall(DMGetLocalSection(dm_c, &csec));
-  PetscCall(DMGetDS(model->dm, &ds));
-  PetscCall(DMGetLabel(model->dm, "Cell Sets", &layers));
-  PetscCall(DMPlexGetHeightStratum(model->dm, 0, &cStart, &cEnd));
   PetscCall(VecGetArray(cloc, &c));
-  for (PetscInt k = 0; k < 6; k++) {
-    const PetscScalar *a;
-    PetscCall(PetscDSSetObjective(ds, 0, obj[k]));
-    PetscCall(DMPlexComputeCellwiseIntegralFEM(model->dm, model->u, integral, NULL));
-    PetscCall(DMGlobalToLocal(dm_one, integral, INSERT_VALUES, iloc));
-    PetscCall(VecGetArrayRead(iloc, &a));
-    for (PetscInt cell = cStart; cell < cEnd; cell++) {
-      PetscInt  ioff, coff;
-      PetscReal vol;
-      PetscCall(PetscSectionGetOffset(isec, cell, &ioff));
-      PetscCall(PetscSectionGetFieldOffset(csec, cell, CF_SXX + k, &coff));
-      PetscCall(DMPlexComputeCellGeometryFVM(model->dm, cell, &vol, NULL, NULL));
-      c[coff] = a[ioff] / vol;
-    }
-    PetscCall(VecRestoreArrayRead(iloc, &a));
-  }
   for (PetscInt cell = cStart; cell < cEnd; cell++) {
-    PetscInt           off[CF_NUM], tag;
-    PetscReal          vol, centroid[3], s[6], z;
-    const PetscScalar *L;
+    const PetscReal *A = &avg[(cell - cStart) * AVG_NUM];
+    PetscInt         off[CF_NUM];
     for (PetscInt f = 0; f < CF_NUM; f++) PetscCall(PetscSectionGetFieldOffset(csec, cell, f, &off[f]));
-    PetscCall(DMLabelGetValue(layers, cell, &tag));
-    PetscCheck(tag >= 1 && tag <= model->stack->n, PETSC_COMM_SELF, PETSC_ERR_PLIB, "cell %" PetscInt_FMT " has layer tag %" PetscInt_FMT, cell, tag);
-    L = &model->constants[CONST_LAYER0 + LAYER_NUM_CONSTANTS * (tag - 1)];
-    PetscCall(DMPlexComputeCellGeometryFVM(model->dm, cell, &vol, centroid, NULL));
-    z = centroid[model->dim - 1];
-    for (PetscInt k = 0; k < 6; k++) s[k] = PetscRealPart(c[off[CF_SXX + k]]);
-    c[off[CF_LAYER]]       = tag - 1;
-    c[off[CF_ACTIVE]]      = PetscRealPart(L[LAYER_ACTIVE]) < 0.5 ? 0 : 1;
-    c[off[CF_TEMPERATURE]] = temperature;
-    c[off[CF_VON_MISES]]   = PetscSqrtReal(0.5 * ((s[0] - s[1]) * (s[0] - s[1]) + (s[1] - s[2]) * (s[1] - s[2]) + (s[2] - s[0]) * (s[2] - s[0])) + 3 * (s[3] * s[3] + s[4] * s[4] + s[5] * s[5]));
-    c[off[CF_EXX]]         = L[LAYER_EX0] + L[LAYER_EX1] * z;
-    c[off[CF_EYY]]         = L[LAYER_EY0] + L[LAYER_EY1] * z;
-    c[off[CF_EZZ]]         = L[LAYER_EZ];
+    c[off[CF_LAYER]]       = A[AVG_LAYER];
+    c[off[CF_ACTIVE]]      = A[AVG_ACTIVE];
+    c[off[CF_TEMPERATURE]] = A[AVG_TEMPERATURE];
+    for (PetscInt k = 0; k < 6; k++) {
+      c[off[CF_SXX + k]] = A[AVG_SXX + k];
+      c[off[CF_EXX + k]] = A[AVG_EXX + k];
+    }
+    c[off[CF_VON_MISES]] = PetscSqrtReal(0.5 * (PetscSqr(A[AVG_SXX] - A[AVG_SYY]) + PetscSqr(A[AVG_SYY] - A[AVG_SZZ]) + PetscSqr(A[AVG_SZZ] - A[AVG_SXX])) + 3 * (PetscSqr(A[AVG_SYZ]) + PetscSqr(A[AVG_SXZ]) + PetscSqr(A[AVG_SXY])));
   }
   PetscCall(VecRestoreArray(cloc, &c));
-  PetscCall(VecDestroy(&iloc));
-  PetscCall(VecDestroy(&integral));
-  PetscCall(DMDestroy(&dm_one));
+  PetscCall(PetscFree(avg));
   PetscFunctionReturn(0);
 }
 
@@ -242,11 +123,11 @@ PetscErrorCode FieldOutputWriteState(FieldOutput out, Model model, PetscInt inde
   PetscCall(CreateOutputDM(model, CF_NUM, CellFieldNames, 0, 1, "plate_cells", &dm_c));
   PetscCall(DMCreateGlobalVector(dm_v, &uv));
   PetscCall(PetscObjectSetName((PetscObject)uv, "nodal"));
-  PetscCall(FillDisplacement(model, dm_v, uv));
+  PetscCall(ModelGetVertexDisplacement(model, dm_v, uv));
   PetscCall(DMCreateGlobalVector(dm_c, &cv));
   PetscCall(PetscObjectSetName((PetscObject)cv, "cell"));
   PetscCall(DMCreateLocalVector(dm_c, &cloc));
-  PetscCall(FillCellFields(model, dm_c, temperature_K, cloc));
+  PetscCall(FillCellFields(model, dm_c, cloc));
   PetscCall(DMLocalToGlobal(dm_c, cloc, INSERT_VALUES, cv));
 
   if (step == 0) {
@@ -256,8 +137,8 @@ PetscErrorCode FieldOutputWriteState(FieldOutput out, Model model, PetscInt inde
     PetscCall(PetscViewerHDF5Open(out->comm, path, FILE_MODE_WRITE, &out->fields));
     PetscCall(PetscViewerPushFormat(out->fields, PETSC_VIEWER_HDF5_VIZ));
     PetscCall(DMView(dm_v, out->fields));
-    out->dim     = model->dim;
-    out->corners = model->dim == 3 ? 8 : 4;
+    out->dim     = ModelDim(model);
+    out->corners = out->dim == 3 ? 8 : 4;
     PetscCall(VecGetSize(uv, &n));
     out->vertices = n / 3;
     PetscCall(VecGetSize(cv, &n));
@@ -265,7 +146,7 @@ PetscErrorCode FieldOutputWriteState(FieldOutput out, Model model, PetscInt inde
   } else {
     PetscInt n;
     PetscCall(VecGetSize(uv, &n));
-    PetscCheck(n / 3 == out->vertices && model->dim == out->dim, out->comm, PETSC_ERR_ARG_INCOMP, "state %s has %" PetscInt_FMT " vertices, the first state %" PetscInt_FMT ": every state must have the same mesh", name, n / 3, out->vertices);
+    PetscCheck(n / 3 == out->vertices && ModelDim(model) == out->dim, out->comm, PETSC_ERR_ARG_INCOMP, "state %s has %" PetscInt_FMT " vertices, the first state %" PetscInt_FMT ": every state must have the same mesh", name, n / 3, out->vertices);
   }
   PetscCall(DMSetOutputSequenceNumber(dm_v, step, (PetscReal)index));
   PetscCall(DMSetOutputSequenceNumber(dm_c, step, (PetscReal)index));

@@ -98,9 +98,9 @@ static PetscErrorCode PiecewiseLinearDestroy(PiecewiseLinear *f)
 PetscErrorCode MaterialCreateFromOptions(MPI_Comm comm, const char name[], const char source[], Material *mat)
 {
   RawTable  *E, *alpha, *alpha_z;
-  PetscReal  nu = 0.3, Tg_C = 0, rubbery_ratio = 1e-3;
+  PetscReal  nu = 0.3, Tg_C = 0, rubbery_ratio = 1e-3, E_z_ratio = 1, nu_zp = 0, G_z_ratio = 0;
   PetscInt   extrapolate = 0;
-  PetscBool  Eset, aset, zset, nuset, Tgset;
+  PetscBool  Eset, aset, zset, nuset, Tgset, nuzp_set, Gz_set;
   char       prefix[PETSC_MAX_PATH_LEN], title[PETSC_MAX_PATH_LEN], key[PETSC_MAX_PATH_LEN + 64];
   Material   m;
 
@@ -113,6 +113,9 @@ PetscErrorCode MaterialCreateFromOptions(MPI_Comm comm, const char name[], const
   PetscOptionsBegin(comm, prefix, title, "fcclsim");
   PetscCall(ReadTable(PetscOptionsObject, &SpecE, E, &Eset));
   PetscCall(OptionReal(PetscOptionsObject, "-nu", "Poisson's ratio; required", nu, NU_MIN, NU_MAX, &nu, &nuset));
+  PetscCall(OptionReal(PetscOptionsObject, "-E_z_ratio", "through-thickness / in-plane Young's modulus (transverse isotropy; 1: isotropic)", E_z_ratio, 1e-3, 1e3, &E_z_ratio, NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-nu_zp", "Poisson's ratio of in-plane contraction under through-thickness stress (default: nu)", nu_zp, NU_MIN, 0.99, &nu_zp, &nuzp_set));
+  PetscCall(OptionReal(PetscOptionsObject, "-G_z_ratio", "through-thickness shear modulus / in-plane Young's modulus (default: 1/(2 (1 + nu)), isotropic)", G_z_ratio, 1e-4, 1e2, &G_z_ratio, &Gz_set));
   PetscCall(ReadTable(PetscOptionsObject, &SpecAlpha, alpha, &aset));
   PetscCall(ReadTable(PetscOptionsObject, &SpecAlphaZ, alpha_z, &zset));
   PetscCall(OptionChoice(PetscOptionsObject, "-extrapolate", "outside a table: none (an error) or constant (its end value)", ExtrapolateNames, extrapolate, &extrapolate, NULL));
@@ -134,6 +137,11 @@ PetscErrorCode MaterialCreateFromOptions(MPI_Comm comm, const char name[], const
   PetscCall(PiecewiseLinearCreateFromRaw(alpha, &m->alpha));
   PetscCall(PiecewiseLinearCreateFromRaw(zset ? alpha_z : alpha, &m->alpha_z)); /* default: isotropic expansion */
   m->nu            = nu;
+  m->E_z_ratio     = E_z_ratio;
+  m->nu_zp         = nuzp_set ? nu_zp : nu;
+  m->G_z_ratio     = Gz_set ? G_z_ratio : 1 / (2 * (1 + nu));
+  /* the normal block of the compliance is positive definite iff E_z_ratio (1 - nu) > 2 nu_zp^2 (nu < 0.5 when isotropic) */
+  PetscCheck(m->E_z_ratio * (1 - m->nu) > 2 * m->nu_zp * m->nu_zp, comm, PETSC_ERR_USER_INPUT, "%s: material_%s_nu_zp = %g with nu = %g and E_z_ratio = %g: the stiffness is not positive definite (need E_z_ratio (1 - nu) > 2 nu_zp^2)", key, name, (double)m->nu_zp, (double)m->nu, (double)m->E_z_ratio);
   m->extrapolate   = extrapolate == 1 ? PETSC_TRUE : PETSC_FALSE;
   m->Tg            = Tgset ? Tg_C + CELSIUS_OFFSET : 0;
   m->rubbery_ratio = rubbery_ratio;
@@ -141,6 +149,28 @@ PetscErrorCode MaterialCreateFromOptions(MPI_Comm comm, const char name[], const
   PetscCall(PetscFree3(E, alpha, alpha_z));
   *mat = m;
   PetscFunctionReturn(0);
+}
+
+void MaterialStiffness(Material mat, PetscReal E, PetscReal C[6][6])
+{
+  const PetscReal Ez = mat->E_z_ratio * E, G = mat->G_z_ratio * E;
+  PetscReal       S[3][3], det;
+
+  for (PetscInt i = 0; i < 6; i++)
+    for (PetscInt j = 0; j < 6; j++) C[i][j] = 0;
+  S[0][0] = S[1][1] = 1 / E;
+  S[0][1] = S[1][0] = -mat->nu / E;
+  S[0][2] = S[2][0] = S[1][2] = S[2][1] = -mat->nu_zp / Ez;
+  S[2][2] = 1 / Ez;
+  /* the normal block's inverse (cofactors) */
+  det = S[0][0] * (S[1][1] * S[2][2] - S[1][2] * S[2][1]) - S[0][1] * (S[1][0] * S[2][2] - S[1][2] * S[2][0]) + S[0][2] * (S[1][0] * S[2][1] - S[1][1] * S[2][0]);
+  for (PetscInt i = 0; i < 3; i++)
+    for (PetscInt j = 0; j < 3; j++) {
+      const PetscInt i1 = (i + 1) % 3, i2 = (i + 2) % 3, j1 = (j + 1) % 3, j2 = (j + 2) % 3;
+      C[j][i] = (S[i1][j1] * S[i2][j2] - S[i1][j2] * S[i2][j1]) / det;
+    }
+  C[3][3] = C[4][4] = G;
+  C[5][5] = E / (2 * (1 + mat->nu));
 }
 
 PetscErrorCode MaterialDestroy(Material *mat)

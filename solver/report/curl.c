@@ -1,14 +1,9 @@
-/* Where curl is measured: curvature of the deformed bottom, top and mid surfaces from least-squares patch fits.
-
-   Sign convention (docs/cases.md): kappa = -d2w/dx2 with z up through the stack, so kappa > 0 means the top (+z)
-   face is convex and the bottom layer (the first in -layers) lies on the concave side; the signed curl radius is
-   R = 1/kappa. The departure u_d is fitted and the reference state's curvature added exactly, so no digits are lost
-   to the large displacements of a strongly curled sample. A quadratic fit reproduces a quadratic surface exactly. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <math.h>
-#include "model.h"
+#include "curl.h"
+#include "reference-state.h"
 #include "output-directory.h"
 #include "option-read.h"
 
@@ -52,18 +47,22 @@ static PetscInt FitBasis(PetscInt dim, PetscBool even, PetscReal xi, PetscReal e
   return n;
 }
 
-/* Solves the small SPD normal equations by Gaussian elimination with partial pivoting. */
-static PetscErrorCode SolveSmall(PetscInt n, PetscReal A[], PetscReal b[], MPI_Comm comm)
+/* Solves the small SPD normal equations by Gaussian elimination with partial pivoting; *ok = PETSC_FALSE (and b
+   untouched past that point) when they are singular: the patch holds too few surface nodes. */
+static void SolveSmall(PetscInt n, PetscReal A[], PetscReal b[], PetscBool *ok)
 {
   PetscReal scale = 0;
 
-  PetscFunctionBeginUser;
+  *ok = PETSC_TRUE;
   for (PetscInt k = 0; k < n; k++) scale = PetscMax(scale, PetscAbsReal(A[k * n + k]));
   for (PetscInt k = 0; k < n; k++) {
     PetscInt p = k;
     for (PetscInt i = k + 1; i < n; i++)
       if (PetscAbsReal(A[i * n + k]) > PetscAbsReal(A[p * n + k])) p = i;
-    PetscCheck(PetscAbsReal(A[p * n + k]) > 1e-12 * scale, comm, PETSC_ERR_USER_INPUT, "curvature fit is singular: the fit patch holds too few surface nodes; raise -curl_fit_radius_mm or -curl_map_radius_mm");
+    if (!(PetscAbsReal(A[p * n + k]) > 1e-12 * scale)) {
+      *ok = PETSC_FALSE;
+      return;
+    }
     if (p != k) {
       for (PetscInt j = 0; j < n; j++) {
         const PetscReal t = A[k * n + j];
@@ -84,7 +83,7 @@ static PetscErrorCode SolveSmall(PetscInt n, PetscReal A[], PetscReal b[], MPI_C
     for (PetscInt j = k + 1; j < n; j++) b[k] -= A[k * n + j] * b[j];
     b[k] /= A[k * n + k];
   }
-  PetscFunctionReturn(0);
+  return;
 }
 
 static void Principal(Curvature *c)
@@ -115,56 +114,22 @@ static PetscReal PatchHalfWidth(PetscReal half, PetscInt n, PetscReal edge_ratio
   return PetscMin(half, PetscMax(0.1 * half, 2.5 * CentreElementSize(half, n, edge_ratio)));
 }
 
-/* Surface nodes (x, y, w_d) of this rank on the surface z = zs, owned ones only. */
-static PetscErrorCode CollectSurface(Model model, Vec loc, PetscReal zs, PetscInt *n, PetscReal **xyw)
-{
-  const PetscInt     dim = model->dim;
-  const PetscReal    tol = 1e-6 * model->stack->z[model->stack->n];
-  PetscSection       lsec, gsec, csec;
-  Vec                coords;
-  const PetscScalar *x, *u;
-  PetscInt           vStart, vEnd, m = 0;
-
-  PetscFunctionBeginUser;
-  PetscCall(DMGetLocalSection(model->dm, &lsec));
-  PetscCall(DMGetGlobalSection(model->dm, &gsec));
-  PetscCall(DMGetCoordinateSection(model->dm, &csec));
-  PetscCall(DMGetCoordinatesLocal(model->dm, &coords));
-  PetscCall(DMPlexGetDepthStratum(model->dm, 0, &vStart, &vEnd));
-  PetscCall(PetscMalloc1(3 * (vEnd - vStart), xyw));
-  PetscCall(VecGetArrayRead(coords, &x));
-  PetscCall(VecGetArrayRead(loc, &u));
-  for (PetscInt v = vStart; v < vEnd; v++) {
-    PetscInt coff, off, goff;
-    PetscCall(PetscSectionGetOffset(gsec, v, &goff));
-    if (goff < 0) continue;
-    PetscCall(PetscSectionGetOffset(csec, v, &coff));
-    if (PetscAbsReal(PetscRealPart(x[coff + dim - 1]) - zs) > tol) continue;
-    PetscCall(PetscSectionGetOffset(lsec, v, &off));
-    (*xyw)[3 * m]     = PetscRealPart(x[coff]);
-    (*xyw)[3 * m + 1] = dim == 3 ? PetscRealPart(x[coff + 1]) : 0;
-    (*xyw)[3 * m + 2] = PetscRealPart(u[off + dim - 1]);
-    m++;
-  }
-  PetscCall(VecRestoreArrayRead(loc, &u));
-  PetscCall(VecRestoreArrayRead(coords, &x));
-  *n = m;
-  PetscFunctionReturn(0);
-}
-
 /* Fit of the departure's thickness-direction displacement on the surface z = zs around the centre. */
-static PetscErrorCode FitSurface(Model model, Vec loc, PetscReal zs, Curvature *c)
+static PetscErrorCode FitSurface(Model model, const CurlOptions *opt, PetscReal zs, Curvature *c)
 {
-  const PetscInt  dim  = model->dim;
-  const PetscBool even = (PetscBool)(model->pm.symmetry == PLATE_QUARTER);
-  PetscReal       hx   = PatchHalfWidth(model->pm.lx / 2, model->pm.nx, model->pm.edge_ratio);
-  PetscReal       hy   = PatchHalfWidth(model->pm.ly / 2, model->pm.ny, model->pm.edge_ratio);
+  const PetscInt     dim  = ModelDim(model);
+  const PlateMesh   *pm   = ModelPlate(model);
+  const PetscScalar *ref  = ModelReference(model);
+  const PetscBool    even = (PetscBool)(pm->symmetry == PLATE_QUARTER);
+  PetscReal          hx   = PatchHalfWidth(pm->lx / 2, pm->nx, pm->edge_ratio);
+  PetscReal          hy   = PatchHalfWidth(pm->ly / 2, pm->ny, pm->edge_ratio);
   PetscReal       AtA[36] = {0}, Atb[6] = {0}, sums[42], phi[6], *xyw;
+  PetscBool       ok;
   PetscInt        n, idx[3], nb = FitBasis(dim, even, 0, 0, phi, idx);
 
   PetscFunctionBeginUser;
-  if (model->curl.fit_radius > 0) hx = hy = model->curl.fit_radius;
-  PetscCall(CollectSurface(model, loc, zs, &n, &xyw));
+  if (opt->fit_radius > 0) hx = hy = opt->fit_radius;
+  PetscCall(ModelGetFaceNodes(model, zs, &n, &xyw));
   for (PetscInt k = 0; k < n; k++) {
     const PetscReal px = xyw[3 * k], py = xyw[3 * k + 1], w = xyw[3 * k + 2];
     if (PetscAbsReal(px) > hx * (1 + 1e-9) || PetscAbsReal(py) > hy * (1 + 1e-9)) continue;
@@ -177,29 +142,27 @@ static PetscErrorCode FitSurface(Model model, Vec loc, PetscReal zs, Curvature *
   PetscCall(PetscFree(xyw));
   for (PetscInt i = 0; i < nb * nb; i++) sums[i] = AtA[i];
   for (PetscInt i = 0; i < nb; i++) sums[nb * nb + i] = Atb[i];
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, (PetscMPIInt)(nb * nb + nb), MPIU_REAL, MPI_SUM, model->comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, (PetscMPIInt)(nb * nb + nb), MPIU_REAL, MPI_SUM, ModelComm(model)));
   for (PetscInt i = 0; i < nb * nb; i++) AtA[i] = sums[i];
   for (PetscInt i = 0; i < nb; i++) Atb[i] = sums[nb * nb + i];
-  PetscCall(SolveSmall(nb, AtA, Atb, model->comm));
+  SolveSmall(nb, AtA, Atb, &ok);
+  PetscCheck(ok, ModelComm(model), PETSC_ERR_USER_INPUT, "the centre's curvature fit is singular: its patch holds too few surface nodes; raise curl_fit_radius_mm");
   /* kappa = -d2w/dx2; the generalized-plane-strain section does not bend out of its plane (kappa_yy = 0) */
-  c->xx = model->kappa_x - Atb[idx[0]] / (hx * hx);
+  c->xx = PetscRealPart(ref[REF_KX]) - Atb[idx[0]] / (hx * hx);
   c->xy = idx[1] >= 0 ? -Atb[idx[1]] / (hx * hy) : 0;
-  c->yy = idx[2] >= 0 ? model->kappa_y - Atb[idx[2]] / (hy * hy) : 0;
+  c->yy = idx[2] >= 0 ? PetscRealPart(ref[REF_KY]) - Atb[idx[2]] / (hy * hy) : 0;
   Principal(c);
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ModelGetCenterCurvature(Model model, Curvature *mid, Curvature *bottom, Curvature *top)
+PetscErrorCode CurlCenter(Model model, const CurlOptions *opt, Curvature *mid, Curvature *bottom, Curvature *top)
 {
-  Vec loc;
+  PetscReal zb, zt;
 
   PetscFunctionBeginUser;
-  PetscCall(DMGetLocalVector(model->dm, &loc));
-  PetscCall(VecZeroEntries(loc));
-  PetscCall(DMGlobalToLocal(model->dm, model->u, INSERT_VALUES, loc));
-  PetscCall(FitSurface(model, loc, model->z_bottom, bottom));
-  PetscCall(FitSurface(model, loc, model->z_top, top));
-  PetscCall(DMRestoreLocalVector(model->dm, &loc));
+  PetscCall(ModelGetActiveRange(model, &zb, &zt));
+  PetscCall(FitSurface(model, opt, zb, bottom));
+  PetscCall(FitSurface(model, opt, zt, top));
   mid->xx = 0.5 * (bottom->xx + top->xx);
   mid->yy = 0.5 * (bottom->yy + top->yy);
   mid->xy = 0.5 * (bottom->xy + top->xy);
@@ -216,26 +179,26 @@ static int CompareXY(const void *a, const void *b)
   return 0;
 }
 
-static PetscErrorCode GatherSurface(Model model, Vec loc, PetscReal zs, PetscInt *n, PetscReal **all)
+static PetscErrorCode GatherSurface(Model model, PetscReal zs, PetscInt *n, PetscReal **all)
 {
   PetscReal   *mine;
   PetscInt     m = 0;
   PetscMPIInt  size, rank, count = 0, *counts = NULL, *displs = NULL, total = 0;
 
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_size(model->comm, &size));
-  PetscCallMPI(MPI_Comm_rank(model->comm, &rank));
-  PetscCall(CollectSurface(model, loc, zs, &m, &mine));
+  PetscCallMPI(MPI_Comm_size(ModelComm(model), &size));
+  PetscCallMPI(MPI_Comm_rank(ModelComm(model), &rank));
+  PetscCall(ModelGetFaceNodes(model, zs, &m, &mine));
   count = (PetscMPIInt)(3 * m);
   if (rank == 0) PetscCall(PetscMalloc2(size, &counts, size, &displs));
-  PetscCallMPI(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, model->comm));
+  PetscCallMPI(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, ModelComm(model)));
   if (rank == 0)
     for (PetscMPIInt r = 0; r < size; r++) {
       displs[r] = total;
       total += counts[r];
     }
   PetscCall(PetscMalloc1(total + 1, all));
-  PetscCallMPI(MPI_Gatherv(mine, count, MPIU_REAL, *all, counts, displs, MPIU_REAL, 0, model->comm));
+  PetscCallMPI(MPI_Gatherv(mine, count, MPIU_REAL, *all, counts, displs, MPIU_REAL, 0, ModelComm(model)));
   *n = total / 3;
   if (rank == 0) qsort(*all, (size_t)*n, 3 * sizeof(PetscReal), CompareXY);
   PetscCall(PetscFree(mine));
@@ -244,26 +207,29 @@ static PetscErrorCode GatherSurface(Model model, Vec loc, PetscReal zs, PetscInt
 }
 
 /* Curvature at node i from a quadratic fit of the nodes within radius r (coordinates relative to node i). */
-static PetscErrorCode FitAt(Model model, PetscInt n, const PetscReal xyw[], PetscInt i, PetscReal r, Curvature *c)
+static PetscErrorCode FitAt(Model model, PetscInt n, const PetscReal xyw[], PetscInt i, PetscReal r, Curvature *c, PetscBool *ok)
 {
-  const PetscInt dim = model->dim;
+  const PetscInt     dim = ModelDim(model);
+  const PetscScalar *ref = ModelReference(model);
   PetscReal      AtA[36] = {0}, Atb[6] = {0}, phi[6];
   PetscInt       idx[3], nb = FitBasis(dim, PETSC_FALSE, 0, 0, phi, idx);
 
   PetscFunctionBeginUser;
   for (PetscInt j = 0; j < n; j++) {
     const PetscReal dx = xyw[3 * j] - xyw[3 * i], dy = xyw[3 * j + 1] - xyw[3 * i + 1];
-    if (dx * dx + dy * dy > r * r) continue;
+    const PetscReal d2 = (dx * dx + dy * dy) / (r * r), wt = (1 - d2) * (1 - d2);
+    if (d2 >= 1) continue;
     FitBasis(dim, PETSC_FALSE, dx / r, dy / r, phi, idx);
     for (PetscInt a = 0; a < nb; a++) {
-      for (PetscInt b = 0; b < nb; b++) AtA[a * nb + b] += phi[a] * phi[b];
-      Atb[a] += phi[a] * xyw[3 * j + 2];
+      for (PetscInt b = 0; b < nb; b++) AtA[a * nb + b] += wt * phi[a] * phi[b];
+      Atb[a] += wt * phi[a] * xyw[3 * j + 2];
     }
   }
-  PetscCall(SolveSmall(nb, AtA, Atb, PETSC_COMM_SELF));
-  c->xx = model->kappa_x - Atb[idx[0]] / (r * r);
+  SolveSmall(nb, AtA, Atb, ok);
+  if (!*ok) PetscFunctionReturn(0);
+  c->xx = PetscRealPart(ref[REF_KX]) - Atb[idx[0]] / (r * r);
   c->xy = idx[1] >= 0 ? -Atb[idx[1]] / (r * r) : 0;
-  c->yy = idx[2] >= 0 ? model->kappa_y - Atb[idx[2]] / (r * r) : 0;
+  c->yy = idx[2] >= 0 ? PetscRealPart(ref[REF_KY]) - Atb[idx[2]] / (r * r) : 0;
   Principal(c);
   PetscFunctionReturn(0);
 }
@@ -276,27 +242,26 @@ static PetscReal PrincipalAngle(const Curvature *c)
   return theta * 180 / PETSC_PI;
 }
 
-PetscErrorCode ModelComputeCurlMap(Model model, CurlMap *curlmap)
+PetscErrorCode CurlMapCompute(Model model, const CurlOptions *opt, CurlMap *curlmap)
 {
-  PetscReal  *bottom, *top, r;
-  PetscInt    nb, nt;
-  PetscMPIInt rank;
-  Vec         loc;
-  CurlMap     map;
+  const PlateMesh   *pm  = ModelPlate(model);
+  const PetscScalar *ref = ModelReference(model);
+  PetscReal         *bottom, *top, r, zb, zt;
+  PetscInt           nb, nt;
+  PetscBool          ok = PETSC_TRUE, singular = PETSC_FALSE;
+  PetscMPIInt        rank;
+  CurlMap            map;
 
   PetscFunctionBeginUser;
   /* default patch: 3.5 times the largest in-plane element: a corner node's one-sided patch still holds a 3 x 3 node
      stencil, and no node sits on the patch's rim, where round-off would decide whether it counts */
-  r = 3.5 * LargestElementSize(model->pm.lx / 2, model->pm.nx, model->pm.edge_ratio);
-  if (model->dim == 3) r = PetscMax(r, 3.5 * LargestElementSize(model->pm.ly / 2, model->pm.ny, model->pm.edge_ratio));
-  if (model->curl.map_radius > 0) r = model->curl.map_radius;
-  PetscCall(DMGetLocalVector(model->dm, &loc));
-  PetscCall(VecZeroEntries(loc));
-  PetscCall(DMGlobalToLocal(model->dm, model->u, INSERT_VALUES, loc));
-  PetscCall(GatherSurface(model, loc, model->z_bottom, &nb, &bottom));
-  PetscCall(GatherSurface(model, loc, model->z_top, &nt, &top));
-  PetscCall(DMRestoreLocalVector(model->dm, &loc));
-  PetscCallMPI(MPI_Comm_rank(model->comm, &rank));
+  r = 3.5 * LargestElementSize(pm->lx / 2, pm->nx, pm->edge_ratio);
+  if (ModelDim(model) == 3) r = PetscMax(r, 3.5 * LargestElementSize(pm->ly / 2, pm->ny, pm->edge_ratio));
+  if (opt->map_radius > 0) r = opt->map_radius;
+  PetscCall(ModelGetActiveRange(model, &zb, &zt));
+  PetscCall(GatherSurface(model, zb, &nb, &bottom));
+  PetscCall(GatherSurface(model, zt, &nt, &top));
+  PetscCallMPI(MPI_Comm_rank(ModelComm(model), &rank));
   PetscCall(PetscNew(&map));
   if (rank == 0) {
     PetscCheck(nb == nt, PETSC_COMM_SELF, PETSC_ERR_PLIB, "bottom and top surfaces have %" PetscInt_FMT " and %" PetscInt_FMT " nodes", nb, nt);
@@ -308,10 +273,14 @@ PetscErrorCode ModelComputeCurlMap(Model model, CurlMap *curlmap)
     for (PetscInt i = 0; i < nb; i++) {
       const PetscReal x = bottom[3 * i], y = bottom[3 * i + 1];
       Curvature       c = {0, 0, 0, 0, 0};
-      PetscCall(FitAt(model, nb, bottom, i, r, &c));
+      PetscCall(FitAt(model, nb, bottom, i, r, &c, &ok));
+      if (!ok) {
+        singular = PETSC_TRUE;
+        break;
+      }
       map->x[i]     = x;
       map->y[i]     = y;
-      map->w[i]     = bottom[3 * i + 2] - 0.5 * (model->kappa_x * x * x + model->kappa_y * y * y);
+      map->w[i]     = bottom[3 * i + 2] - 0.5 * (PetscRealPart(ref[REF_KX]) * x * x + PetscRealPart(ref[REF_KY]) * y * y);
       map->kxx[i]   = c.xx;
       map->kyy[i]   = c.yy;
       map->kxy[i]   = c.xy;
@@ -324,6 +293,9 @@ PetscErrorCode ModelComputeCurlMap(Model model, CurlMap *curlmap)
   }
   PetscCall(PetscFree(bottom));
   PetscCall(PetscFree(top));
+  /* rank 0 fitted alone: every rank learns whether a patch was singular */
+  PetscCallMPI(MPI_Bcast(&singular, 1, MPIU_BOOL, 0, ModelComm(model)));
+  PetscCheck(!singular, ModelComm(model), PETSC_ERR_USER_INPUT, "a curl-map patch holds too few surface nodes for its curvature fit: raise curl_map_radius_mm (%g mm now) to a few elements", (double)(r * 1e3));
   *curlmap = map;
   PetscFunctionReturn(0);
 }
@@ -343,6 +315,15 @@ PetscErrorCode CurlMapWriteCSV(CurlMap map, MPI_Comm comm, const char path[])
   PetscFunctionBeginUser;
   PetscCall(OutputDirectoryWriteFile(comm, path, WriteCSV, map));
   PetscFunctionReturn(0);
+}
+
+PetscReal CurlEdgeLift(PetscReal k, PetscReal L)
+{
+  const PetscReal R = k != 0 ? 1 / PetscAbsReal(k) : PETSC_MAX_REAL;
+
+  /* past L/(2R) = pi the sample closes into a tube; its height is then the tube's diameter */
+  if (k == 0) return 0;
+  return R * (1 - PetscCosReal(PetscMin(L / (2 * R), PETSC_PI)));
 }
 
 PetscErrorCode CurlMapDestroy(CurlMap *map)

@@ -1,4 +1,4 @@
-#include "stack.h"
+#include "stack-impl.h"
 #include "case.h"
 #include "option-read.h"
 
@@ -107,6 +107,11 @@ PetscErrorCode StackLoadMaterials(Stack stack)
   }
   PetscFunctionReturn(0);
 }
+
+PetscInt       StackSize(Stack stack) { return stack->n; }
+const Layer   *StackLayer(Stack stack, PetscInt i) { return &stack->layer[i]; }
+PetscReal      StackZ(Stack stack, PetscInt i) { return stack->z[i]; }
+MPI_Comm       StackComm(Stack stack) { return stack->comm; }
 
 PetscInt StackElementsThrough(Stack stack)
 {

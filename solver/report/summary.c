@@ -12,15 +12,6 @@ struct _n_Summary {
   StateReport *states;
 };
 
-PetscReal CurlEdgeLift(PetscReal k, PetscReal L)
-{
-  const PetscReal R = k != 0 ? 1 / PetscAbsReal(k) : PETSC_MAX_REAL;
-
-  /* past L/(2R) = pi the sample closes into a tube; its height is then the tube's diameter */
-  if (k == 0) return 0;
-  return R * (1 - PetscCosReal(PetscMin(L / (2 * R), PETSC_PI)));
-}
-
 PetscErrorCode SummaryCreate(MPI_Comm comm, const char case_file[], const char model_name[], Stack stack, Summary *summary)
 {
   Summary s;
@@ -37,7 +28,7 @@ PetscErrorCode SummaryCreate(MPI_Comm comm, const char case_file[], const char m
 
 PetscErrorCode SummaryAddState(Summary s, const StateReport *state)
 {
-  const PetscInt n = s->stack->n;
+  const PetscInt n = StackSize(s->stack);
   StateReport   *copy;
 
   PetscFunctionBeginUser;
@@ -99,10 +90,15 @@ static void WriteState(FILE *fp, Stack stack, const char *model, const StateRepo
 {
   fprintf(fp, "    {\n      \"name\": \"%s\",\n      \"step\": \"%s\",\n      \"model\": \"%s\",\n      \"temperature_C\": ", st->name, st->step_type, model);
   WriteNumber(fp, st->temperature - 273.15);
+  fprintf(fp, ",\n      \"temperature_gradient_C_per_mm\": [");
+  WriteNumber(fp, st->gradient[0] * 1e-3);
+  fprintf(fp, ", ");
+  WriteNumber(fp, st->gradient[1] * 1e-3);
+  fprintf(fp, "]");
   fprintf(fp, ",\n      \"active_layers\": [");
-  for (PetscInt i = 0, first = 1; i < stack->n; i++)
+  for (PetscInt i = 0, first = 1; i < StackSize(stack); i++)
     if (st->active[i]) {
-      fprintf(fp, "%s\"%s\"", first ? "" : ", ", stack->layer[i].name);
+      fprintf(fp, "%s\"%s\"", first ? "" : ", ", StackLayer(stack, i)->name);
       first = 0;
     }
   fprintf(fp, "],\n");
@@ -122,8 +118,8 @@ static void WriteState(FILE *fp, Stack stack, const char *model, const StateRepo
   fprintf(fp, ", \"cylinder\": ");
   WriteNumber(fp, st->kappa_cylinder);
   fprintf(fp, "},\n      \"max_inplane_stress_MPa\": {");
-  for (PetscInt i = 0; i < stack->n; i++) { /* every layer; null while not bonded yet or etched */
-    fprintf(fp, "%s\"%s\": ", i ? ", " : "", stack->layer[i].name);
+  for (PetscInt i = 0; i < StackSize(stack); i++) { /* every layer; null while not bonded yet or etched */
+    fprintf(fp, "%s\"%s\": ", i ? ", " : "", StackLayer(stack, i)->name);
     if (st->active[i]) WriteNumber(fp, st->max_stress[i] * 1e-6);
     else fprintf(fp, "null");
   }
@@ -137,8 +133,8 @@ static int WriteSummary(FILE *fp, void *ctx)
 
   fprintf(fp, "{\n  \"fcclsim_version\": \"%s\",\n  \"case\": ", FCCLSIM_VERSION);
   WriteString(fp, s->case_file);
-  fprintf(fp, ",\n  \"sign_convention\": \"kappa > 0: top face (last layer) convex, bottom layer (%s) on the concave side; R = 1/kappa\",\n  \"layers\": [", s->stack->layer[0].name);
-  for (PetscInt i = 0; i < s->stack->n; i++) fprintf(fp, "%s{\"name\": \"%s\", \"material\": \"%s\", \"thickness_um\": %.6g}", i ? ", " : "", s->stack->layer[i].name, s->stack->layer[i].material_name, (double)(s->stack->layer[i].thickness * 1e6));
+  fprintf(fp, ",\n  \"sign_convention\": \"kappa > 0: top face (last layer) convex, bottom layer (%s) on the concave side; R = 1/kappa\",\n  \"layers\": [", StackLayer(s->stack, 0)->name);
+  for (PetscInt i = 0; i < StackSize(s->stack); i++) fprintf(fp, "%s{\"name\": \"%s\", \"material\": \"%s\", \"thickness_um\": %.6g}", i ? ", " : "", StackLayer(s->stack, i)->name, StackLayer(s->stack, i)->material_name, (double)(StackLayer(s->stack, i)->thickness * 1e6));
   fprintf(fp, "],\n  \"states\": [\n");
   for (PetscInt k = 0; k < s->n; k++) {
     WriteState(fp, s->stack, s->model_name, &s->states[k]);

@@ -52,7 +52,8 @@ typedef enum {
   LAMINATE_PLATE,         /* free plate, small deflection: N_x = N_y = M_x = M_y = 0 (the 3D model's reference) */
   LAMINATE_CYLINDER,      /* large-deflection limit: N_x = N_y = M_x = 0, k_y = 0 (the 2D model's reference) */
   LAMINATE_FLAT,          /* held flat, in-plane stretch free: N_x = N_y = 0, k_x = k_y = 0 (a press) */
-  LAMINATE_CYLINDER_UNIT  /* no eigenstrain, eps_y = 1 imposed, k_y = 0: N_x = M_x = 0 (the 2D unit problem) */
+  LAMINATE_CYLINDER_UNIT, /* no eigenstrain, eps_y = 1 imposed, k_y = 0: N_x = M_x = 0 (the 2D unit problem) */
+  LAMINATE_FLAT_UNIT      /* no eigenstrain, eps_y = 1 imposed, k_x = k_y = 0: N_x = 0 (the same, held flat) */
 } LaminateMode;
 
 /* Plane-stress laminate theory (Q_i = E_i/(1 - nu_i^2)) for the given mode; exact for linear eigenstrains. */

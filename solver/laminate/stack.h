@@ -21,17 +21,15 @@ typedef struct {
 } Layer;
 
 typedef struct _n_Stack *Stack;
-struct _n_Stack {
-  MPI_Comm   comm;
-  PetscInt   n;
-  Layer     *layer; /* layer[0] is the bottom one */
-  PetscReal *z;     /* n+1 interface heights, z[0] = 0, m */
-};
 
 /* Collective. Options blocks "Stack" and "Layer NAME"; under -help without a case, one layer called NAME. */
 PetscErrorCode StackCreateFromOptions(MPI_Comm comm, Stack *stack);
 /* Collective. Each layer's material (material.h) from the case's keys and MATERIALS_DIR/NAME.yaml */
 PetscErrorCode StackLoadMaterials(Stack stack);
+PetscInt       StackSize(Stack stack);                   /* the number of layers */
+const Layer   *StackLayer(Stack stack, PetscInt i);      /* layer i, 0 = the bottom one */
+PetscReal      StackZ(Stack stack, PetscInt i);          /* the height of interface i (0 = the bottom face), m */
+MPI_Comm       StackComm(Stack stack);
 /* Elements through the whole stack */
 PetscInt       StackElementsThrough(Stack stack);
 PetscErrorCode StackFindLayer(Stack stack, const char name[], PetscInt *index);

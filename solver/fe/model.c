@@ -1,0 +1,1397 @@
+#define _GNU_SOURCE /* RTLD_DEFAULT */
+#include <dlfcn.h>
+#include <petscds.h>
+#include "model.h"
+#include "option-read.h"
+#include "state-fields.h"
+#include "element-assembly.h"
+
+/* The constraints a solve runs under: the free stack (pins or symmetry), or the stack held flat by a press */
+typedef enum { CONSTRAINTS_FREE, CONSTRAINTS_PRESSED } Constraints;
+
+/* One set of constraints: its DM (a clone of the mesh with the displacement field and the constraints), matrix and
+   SNES. The factorization is kept while the stiffness stays, and reused as the preconditioner of a slightly changed
+   one (model.h, -solver_refactor_iterations). */
+typedef struct {
+  Constraints     kind;
+  DM              dm;
+  Mat             A;
+  SNES            snes;
+  Vec             u;
+  PetscReal       pins_z[3];             /* where the pins sit (m) */
+  PetscInt        assembled_gen;         /* the stiffness generation A holds; -1: none */
+  PetscBool       factored, must_refactor;
+  PetscInt        last_its;              /* Krylov iterations per Newton step of the last solve */
+  PetscScalar    *ref;                   /* the reference of the solve in progress */
+  /* the refinement's convergence test */
+  PetscReal       norm_b, last_f;
+  PetscBool       take_back;
+  /* 2D: the unit out-of-plane problem, its departure and out-of-plane force, valid for one stiffness */
+  Vec             unit_u;
+  PetscReal       unit_N;
+  PetscInt        unit_gen;
+} SolveContext;
+
+struct _n_Model {
+  MPI_Comm     comm;
+  PlateMesh    pm;
+  Stack        stack;
+  ModelOptions opt;
+  PetscInt     dim, nlayers, nref;
+  DM           dm_base;  /* the distributed mesh, read once */
+  DM           dm;       /* its clone with the displacement field and no constraints: the cell loops' */
+  PetscFE      fe;       /* the displacement's element */
+  StateFields  sf;
+  PetscBool   *layer_active; /* per layer: its cells are part of the laminate */
+  PetscReal   *nz;           /* per layer: C_zx / C_zz of its material, the plane-stress thickness-strain ratio */
+  PetscReal    E_void;       /* the modulus of a void cell, Pa */
+  /* the current state's configuration: its reference, the 2D unit problem's, and the solved departure */
+  PetscScalar *ref, *ref_unit;
+  Vec          ud;       /* local, of dm (every context's DM has the same local layout) */
+  PetscBool    solved;
+  PetscInt     stiffness_gen;
+  SolveContext free, pressed;
+  /* statistics */
+  PetscInt       iterations;
+  PetscLogDouble time_setup, time_assembly, time_solve;
+};
+
+struct _n_ModelState {
+  Vec          state, ud;
+  PetscScalar *ref, *ref_unit;
+  PetscBool   *layer_active, solved;
+};
+
+MPI_Comm           ModelComm(Model m) { return m->comm; }
+PetscInt           ModelDim(Model m) { return m->dim; }
+const PlateMesh   *ModelPlate(Model m) { return &m->pm; }
+Stack              ModelStack(Model m) { return m->stack; }
+DM                 ModelDM(Model m) { return m->dm; }
+const PetscScalar *ModelReference(Model m) { return m->ref; }
+
+void ModelGetStatistics(Model m, ModelStatistics *s)
+{
+  PetscInt n = 0;
+
+  if (m->free.u) (void)VecGetSize(m->free.u, &n);
+  s->dofs          = n;
+  s->iterations    = m->iterations;
+  s->time_setup    = m->time_setup;
+  s->time_assembly = m->time_assembly;
+  s->time_solve    = m->time_solve;
+}
+
+PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options)
+{
+  static const char *const kinds[] = {"pointwise", "element", NULL};
+  PetscInt                 kind    = 1;
+
+  PetscFunctionBeginUser;
+  options->use_reference       = PETSC_TRUE;
+  options->verify_stiffness    = PETSC_FALSE;
+  options->blas_threads        = 1;
+  options->degree              = 2;
+  options->refactor_iterations = 8;
+  PetscOptionsBegin(comm, NULL, "Finite-element model and solver (docs/cases.md)", "fcclsim");
+  PetscCall(OptionInt(PetscOptionsObject, "-model_degree", "polynomial degree of the displacement (1 locks in bending)", options->degree, 1, 4, &options->degree, NULL));
+  PetscCall(OptionBool(PetscOptionsObject, "-solver_laminate_reference", "solve for the departure from laminate theory (false: the plain displacement, which loses digits on curled 100 mm samples)", options->use_reference, &options->use_reference, NULL));
+  PetscCall(OptionChoice(PetscOptionsObject, "-solver_stiffness", "element: assembled cell by cell, summed so that the partition does not change it; pointwise: PETSc's generic assembly", kinds, kind, &kind, NULL));
+  PetscCall(OptionBool(PetscOptionsObject, "-solver_stiffness_verify", "also assemble by the pointwise path and stop unless the matrices agree to 1e-12 and the loads to 1e-10", options->verify_stiffness, &options->verify_stiffness, NULL));
+  PetscCall(OptionInt(PetscOptionsObject, "-solver_refactor_iterations", "keep the last factorization as the preconditioner of a changed stiffness until a solve needs more Krylov iterations than this per refinement round", options->refactor_iterations, 1, 1000, &options->refactor_iterations, NULL));
+  PetscCall(OptionInt(PetscOptionsObject, "-solver_blas_threads", "BLAS threads per rank (more than 1 makes results depend on the thread count)", options->blas_threads, 1, 1024, &options->blas_threads, NULL));
+  PetscOptionsEnd();
+  options->element_stiffness = kind == 1 ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* BLAS threads per rank (-solver_blas_threads, default 1). Ranks are the parallelism; and OpenBLAS sums in an order
+   that depends on its thread count, which reaches PETSc's Q2 basis functions (built with LAPACK) and the factorization:
+   left to choose for itself, it picks a count from the cores it sees, and runs on 1, 2 and 4 ranks differed by 1e-8
+   in the centre curvature for that reason alone. The library is asked by name, so any BLAS links; one without such a
+   call (reference BLAS) is single-threaded anyway. */
+static PetscErrorCode SetBlasThreads(PetscInt n)
+{
+  const char *const setters[] = {"openblas_set_num_threads", "bli_thread_set_num_threads", "MKL_Set_Num_Threads", NULL};
+
+  PetscFunctionBeginUser;
+  for (const char *const *name = setters; *name; name++) {
+    void *f = dlsym(RTLD_DEFAULT, *name);
+    if (!f) continue;
+    if (*name == setters[1]) ((void (*)(long))f)((long)n);
+    else ((void (*)(int))f)((int)n);
+    PetscCall(PetscInfo(NULL, "%s(%" PetscInt_FMT ")\n", *name, n));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ZeroDisplacement(PetscInt dim, PetscReal t, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)
+{
+  for (PetscInt c = 0; c < Nc; c++) u[c] = 0;
+  return 0;
+}
+
+static PetscErrorCode LoadMesh(Model m, const char mesh_file[])
+{
+  DM      dist = NULL;
+  DMLabel faces;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMPlexCreateFromFile(m->comm, mesh_file, "fcclsim", PETSC_TRUE, &m->dm_base));
+  PetscCall(PetscObjectSetName((PetscObject)m->dm_base, "plate"));
+  PetscCall(DMPlexDistribute(m->dm_base, 0, NULL, &dist));
+  if (dist) {
+    PetscCall(DMDestroy(&m->dm_base));
+    m->dm_base = dist;
+  }
+  PetscCall(DMGetDimension(m->dm_base, &m->dim));
+  PetscCall(DMGetLabel(m->dm_base, "Face Sets", &faces));
+  PetscCheck(faces, m->comm, PETSC_ERR_USER_INPUT, "the mesh has no Face Sets: make it with fcclsim-mesh");
+  PetscCall(DMPlexLabelComplete(m->dm_base, faces));
+  PetscCall(DMViewFromOptions(m->dm_base, NULL, "-fcclsim_dm_view"));
+  PetscFunctionReturn(0);
+}
+
+/* Smallest element height through the stack, for coordinate tolerances */
+static PetscReal SmallestElementHeight(Stack stack)
+{
+  PetscReal h = PETSC_MAX_REAL;
+
+  for (PetscInt i = 0; i < StackSize(stack); i++) h = PetscMin(h, StackLayer(stack, i)->thickness / StackLayer(stack, i)->elements);
+  return h;
+}
+
+/* The material stiffness in the mesh's axes (2D: mesh (0, 1, 2) = laminate (x, z, y)), as the 21 numbers of the
+   kernels */
+static void MeshStiffness(PetscInt dim, Material mat, PetscReal E, PetscScalar C21[])
+{
+  static const PetscInt lam_of_mesh[2][6] = {
+    {0, 2, 1, 3, 5, 4}, /* 2D: mesh Voigt (00, 11, 22, 12, 02, 01) = laminate (xx, zz, yy, zy, xy, xz) */
+    {0, 1, 2, 3, 4, 5}  /* 3D */
+  };
+  const PetscInt *p = lam_of_mesh[dim == 3];
+  PetscReal       C[6][6];
+
+  MaterialStiffness(mat, E, C);
+  for (PetscInt i = 0, k = 0; i < 6; i++)
+    for (PetscInt j = i; j < 6; j++) C21[k++] = C[p[i]][p[j]];
+}
+
+/* The stiffness of a void (a cell not bonded yet, or etched): E_void against through-thickness normal and shear strains,
+   VOID_IN_PLANE of that against in-plane ones. A void follows its neighbours without stress and, among the ways it
+   could, it takes the one without thickness change or transverse shear: Kirchhoff's normal extension of the surface
+   it sits on (to VOID_IN_PLANE). That is how a layer born into void cells lies on the stack, with its nominal
+   thickness along the surface's normal; an isotropic void would instead give it the stack's edge boundary layer
+   smeared through its thickness, a placement that depends on how the displacement is split (reference or not). */
+#define VOID_IN_PLANE 1e-6
+static void VoidStiffness(PetscInt dim, PetscReal E, PetscScalar C21[])
+{
+  /* laminate axes (xx, yy, zz, yz, xz, xy); in 2D the mesh's Voigt order is (xx, zz, yy, zy, xy, xz) */
+  const PetscReal lam[6] = {VOID_IN_PLANE * E, VOID_IN_PLANE * E, E, E, E, VOID_IN_PLANE * E};
+  const PetscInt  mesh_of[2][6] = {
+    {0, 2, 1, 3, 5, 4},
+    {0, 1, 2, 3, 4, 5}
+  };
+
+  for (PetscInt k = 0; k < STIFFNESS_N; k++) C21[k] = 0;
+  for (PetscInt i = 0; i < 6; i++) C21[i * VOIGT_N - i * (i - 1) / 2] = lam[mesh_of[dim == 3][i]];
+}
+
+PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], const ModelOptions *options, Model *model)
+{
+  Model          m;
+  PetscLogDouble t0, t1;
+  PetscInt       cStart, cEnd;
+  PetscScalar   *a;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscNew(&m));
+  m->comm    = comm;
+  m->pm      = *pm;
+  m->stack   = stack;
+  m->opt     = *options;
+  m->nlayers = StackSize(stack);
+  m->nref    = REFERENCE_SIZE(m->nlayers);
+  PetscCall(SetBlasThreads(options->blas_threads)); /* before the first PetscFE is built */
+  PetscCall(LoadMesh(m, mesh_file));
+  PetscCall(PetscFECreateLagrange(comm, m->dim, m->dim, PETSC_FALSE, options->degree, PETSC_DETERMINE, &m->fe));
+  PetscCall(PetscObjectSetName((PetscObject)m->fe, "displacement"));
+  PetscCall(StateFieldsCreate(m->dm_base, m->fe, &m->sf));
+  PetscCall(DMClone(m->dm_base, &m->dm));
+  PetscCall(PetscObjectSetName((PetscObject)m->dm, "plate"));
+  PetscCall(DMSetField(m->dm, 0, NULL, (PetscObject)m->fe));
+  PetscCall(DMCreateDS(m->dm));
+  PetscCall(DMCreateLocalVector(m->dm, &m->ud));
+  PetscCall(VecZeroEntries(m->ud));
+  PetscCall(PetscCalloc2(m->nlayers, &m->layer_active, m->nlayers, &m->nz));
+  PetscCall(PetscCalloc2(m->nref, &m->ref, m->nref, &m->ref_unit));
+  for (PetscInt i = 0; i < m->nlayers; i++) {
+    const Material mat = StackLayer(stack, i)->material;
+    PetscReal      C[6][6], Emax = 0;
+    MaterialStiffness(mat, 1, C);
+    m->nz[i] = C[2][0] / C[2][2];
+    for (PetscInt k = 0; k < mat->E.n; k++) Emax = PetscMax(Emax, mat->E.v[k]);
+    m->E_void = PetscMax(m->E_void, 1e-12 * Emax);
+  }
+  /* every cell starts as a void */
+  PetscCall(DMPlexGetHeightStratum(m->dm_base, 0, &cStart, &cEnd));
+  PetscCall(VecGetArray(StateFieldsVec(m->sf), &a));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    CellState cs;
+    PetscCall(StateFieldsCell(m->sf, a, c, &cs));
+    VoidStiffness(m->dim, m->E_void, cs.stiffness);
+  }
+  PetscCall(VecRestoreArray(StateFieldsVec(m->sf), &a));
+  m->free.kind    = CONSTRAINTS_FREE;
+  m->pressed.kind = CONSTRAINTS_PRESSED;
+  m->stiffness_gen = 0;
+  PetscCall(PetscTime(&t1));
+  m->time_setup = t1 - t0;
+  *model = m;
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+   The reference (reference-state.h) of a configuration: laminate theory's strain s of the active layers, with the
+   eigenstrains the laminate history h gives them; unit: the 2D unit out-of-plane problem (no eigenstrain, e_out = 1).
+   Which layers are active is the model's own knowledge (layer_active), so that a bond's pressed configuration is the
+   stack before the new layers. */
+static void FillReference(Model m, LaminateHistory h, const LaminateStrain *s, PetscBool unit, PetscScalar ref[])
+{
+  PetscReal W = 0;
+
+  for (PetscInt k = 0; k < m->nref; k++) ref[k] = 0;
+  ref[REF_NLAYERS]    = m->nlayers;
+  ref[REF_LOAD_SCALE] = unit ? 0 : 1;
+  if (unit && m->dim == 2) ref[REF_EOUT] = 1; /* the unit problem's load, not a reference */
+  for (PetscInt i = 0; i < m->nlayers; i++) ((PetscScalar *)ReferenceLayer(ref, i))[REF_ZLO] = StackZ(m->stack, i);
+  if (!m->opt.use_reference) return;
+  ref[REF_KX] = s->kx;
+  ref[REF_EX] = s->ex;
+  if (m->dim == 3) {
+    ref[REF_KY] = s->ky;
+    ref[REF_EY] = s->ey;
+  } else ref[REF_EOUT] = unit ? 1 : s->ey;
+  for (PetscInt i = 0; i < m->nlayers; i++) {
+    PetscScalar    *L  = (PetscScalar *)ReferenceLayer(ref, i);
+    const PetscReal z0 = StackZ(m->stack, i), z1 = StackZ(m->stack, i + 1);
+    PetscReal       a = 0, b = 0;
+
+    if (m->layer_active[i]) {
+      const LayerState *ls  = LaminateHistoryLayer(h, i);
+      const PetscReal   ex  = unit ? 0 : ls->ex, gx = unit ? 0 : ls->gx, ey = unit ? 0 : ls->ey, gy = unit ? 0 : ls->gy;
+      const PetscReal   my1 = (m->dim == 3 ? s->ky : 0) - gy;
+      a = (unit ? 0 : ls->ez) - m->nz[i] * ((s->ex - ex) + (s->ey - ey));
+      b = -m->nz[i] * ((s->kx - gx) + my1);
+    }
+    L[REF_A]  = a;
+    L[REF_B]  = b;
+    L[REF_W0] = W;
+    W += a * (z1 - z0) + 0.5 * b * (z1 * z1 - z0 * z0);
+  }
+}
+
+/* The free configuration's reference (and the 2D unit one) from the laminate history */
+static PetscErrorCode SetReference(Model m, LaminateHistory h)
+{
+  PetscFunctionBeginUser;
+  FillReference(m, h, LaminateHistoryStrain(h), PETSC_FALSE, m->ref);
+  if (m->dim == 2) {
+    LaminateLayer *layer;
+    LaminateStrain unit = {0, 0, 0, 0};
+    PetscInt       n;
+    PetscCall(LaminateHistoryActiveLayers(h, &n, &layer));
+    if (n) PetscCall(LaminateSolveStrain(n, layer, LAMINATE_CYLINDER_UNIT, &unit));
+    PetscCall(PetscFree(layer));
+    FillReference(m, h, &unit, PETSC_TRUE, m->ref_unit);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+   Constraints */
+
+/* A fresh label of this name on dm (clones of one base mesh may share their labels) */
+static PetscErrorCode FreshLabel(DM dm, const char name[], DMLabel *label)
+{
+  PetscBool has;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMHasLabel(dm, name, &has));
+  if (has) PetscCall(DMRemoveLabel(dm, name, NULL));
+  PetscCall(DMCreateLabel(dm, name));
+  PetscCall(DMGetLabel(dm, name, label));
+  PetscFunctionReturn(0);
+}
+
+/* Marks (1) the local vertices in the closure of an active cell */
+static PetscErrorCode ActiveVertices(Model m, DM dm, PetscInt vStart, PetscInt vEnd, PetscBool mark[])
+{
+  PetscInt     cStart, cEnd;
+  PetscScalar *a;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscArrayzero(mark, vEnd - vStart));
+  PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
+  PetscCall(VecGetArray(StateFieldsVec(m->sf), &a));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    CellState cs;
+    PetscInt *closure = NULL, nc;
+    PetscCall(StateFieldsCell(m->sf, a, c, &cs));
+    if (PetscRealPart(cs.cell[CELL_ACTIVE]) < 0.5) continue;
+    PetscCall(DMPlexGetTransitiveClosure(dm, c, PETSC_TRUE, &nc, &closure));
+    for (PetscInt k = 0; k < nc; k++)
+      if (closure[2 * k] >= vStart && closure[2 * k] < vEnd) mark[closure[2 * k] - vStart] = PETSC_TRUE;
+    PetscCall(DMPlexRestoreTransitiveClosure(dm, c, PETSC_TRUE, &nc, &closure));
+  }
+  PetscCall(VecRestoreArray(StateFieldsVec(m->sf), &a));
+  PetscFunctionReturn(0);
+}
+
+/* Where the pins of the columns A = (0,0), B = (Lx/2,0), C = (0,Ly/2) sit: the lowest vertex of each column that
+   belongs to an active cell (a pattern, or an etched bottom layer, may leave the bottom face bare) */
+static PetscErrorCode FindPins(Model m, PetscReal pin_z[3])
+{
+  const PetscInt     dim = m->dim;
+  const PetscReal    col[3][2] = {
+    {0,           0          },
+    {m->pm.lx / 2, 0          },
+    {0,           m->pm.ly / 2}
+  };
+  const PetscReal    tol = 1e-3 * SmallestElementHeight(m->stack);
+  PetscInt           vStart, vEnd;
+  PetscBool         *mark;
+  Vec                coords;
+  PetscSection       csec;
+  const PetscScalar *x;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMPlexGetDepthStratum(m->dm_base, 0, &vStart, &vEnd));
+  PetscCall(PetscMalloc1(vEnd - vStart, &mark));
+  PetscCall(ActiveVertices(m, m->dm_base, vStart, vEnd, mark));
+  PetscCall(DMGetCoordinatesLocal(m->dm_base, &coords));
+  PetscCall(DMGetCoordinateSection(m->dm_base, &csec));
+  PetscCall(VecGetArrayRead(coords, &x));
+  for (PetscInt p = 0; p < 3; p++) pin_z[p] = PETSC_MAX_REAL;
+  for (PetscInt v = vStart; v < vEnd; v++) {
+    PetscInt off;
+    if (!mark[v - vStart]) continue;
+    PetscCall(PetscSectionGetOffset(csec, v, &off));
+    for (PetscInt p = 0; p < dim; p++) /* 2D: A and B only */
+      if (PetscAbsReal(PetscRealPart(x[off]) - col[p][0]) < tol && (dim == 2 || PetscAbsReal(PetscRealPart(x[off + 1]) - col[p][1]) < tol)) pin_z[p] = PetscMin(pin_z[p], PetscRealPart(x[off + dim - 1]));
+  }
+  PetscCall(VecRestoreArrayRead(coords, &x));
+  PetscCall(PetscFree(mark));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, pin_z, 3, MPIU_REAL, MPI_MIN, m->comm));
+  PetscFunctionReturn(0);
+}
+
+/* Label `name` (values 1-3) on the pin vertices */
+static PetscErrorCode LabelPins(Model m, DM dm, const char name[], const PetscReal pin_z[3])
+{
+  const PetscInt     dim = m->dim;
+  const PetscReal    col[3][2] = {
+    {0,           0          },
+    {m->pm.lx / 2, 0          },
+    {0,           m->pm.ly / 2}
+  };
+  const PetscReal    tol = 1e-3 * SmallestElementHeight(m->stack);
+  DMLabel            label;
+  Vec                coords;
+  PetscSection       csec;
+  const PetscScalar *x;
+  PetscInt           vStart, vEnd;
+
+  PetscFunctionBeginUser;
+  PetscCall(FreshLabel(dm, name, &label));
+  PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
+  PetscCall(DMGetCoordinatesLocal(dm, &coords));
+  PetscCall(DMGetCoordinateSection(dm, &csec));
+  PetscCall(VecGetArrayRead(coords, &x));
+  for (PetscInt v = vStart; v < vEnd; v++) {
+    PetscInt off;
+    PetscCall(PetscSectionGetOffset(csec, v, &off));
+    for (PetscInt p = 0; p < dim; p++)
+      if (PetscAbsReal(PetscRealPart(x[off]) - col[p][0]) < tol && (dim == 2 || PetscAbsReal(PetscRealPart(x[off + 1]) - col[p][1]) < tol) && PetscAbsReal(PetscRealPart(x[off + dim - 1]) - pin_z[p]) < tol) PetscCall(DMLabelSetValue(label, v, p + 1));
+  }
+  PetscCall(VecRestoreArrayRead(coords, &x));
+  PetscFunctionReturn(0);
+}
+
+/* Label `name` (value 1) on the faces of the plane z = zs and their closure */
+static PetscErrorCode LabelPlane(Model m, DM dm, const char name[], PetscReal zs)
+{
+  const PetscReal    tol = 1e-3 * SmallestElementHeight(m->stack);
+  DMLabel            label;
+  Vec                coords;
+  PetscSection       csec;
+  const PetscScalar *x;
+  PetscInt           fStart, fEnd, vStart, vEnd;
+
+  PetscFunctionBeginUser;
+  PetscCall(FreshLabel(dm, name, &label));
+  PetscCall(DMPlexGetHeightStratum(dm, 1, &fStart, &fEnd));
+  PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
+  PetscCall(DMGetCoordinatesLocal(dm, &coords));
+  PetscCall(DMGetCoordinateSection(dm, &csec));
+  PetscCall(VecGetArrayRead(coords, &x));
+  for (PetscInt f = fStart; f < fEnd; f++) {
+    PetscInt *closure = NULL, nc;
+    PetscBool on = PETSC_TRUE;
+    PetscCall(DMPlexGetTransitiveClosure(dm, f, PETSC_TRUE, &nc, &closure));
+    for (PetscInt k = 0; k < nc && on; k++) {
+      PetscInt off;
+      if (closure[2 * k] < vStart || closure[2 * k] >= vEnd) continue;
+      PetscCall(PetscSectionGetOffset(csec, closure[2 * k], &off));
+      on = (PetscBool)(PetscAbsReal(PetscRealPart(x[off + m->dim - 1]) - zs) < tol);
+    }
+    PetscCall(DMPlexRestoreTransitiveClosure(dm, f, PETSC_TRUE, &nc, &closure));
+    if (on) PetscCall(DMLabelSetValue(label, f, 1));
+  }
+  PetscCall(VecRestoreArrayRead(coords, &x));
+  PetscCall(DMPlexLabelComplete(dm, label));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AddConstraint(DM dm, const char name[], const char label_name[], PetscInt value, PetscInt ncomp, const PetscInt comps[])
+{
+  DMLabel label;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLabel(dm, label_name, &label));
+  PetscCall(DMAddBoundary(dm, DM_BC_ESSENTIAL, name, label, 1, &value, 0, ncomp, comps, (void (*)(void))ZeroDisplacement, NULL, NULL, NULL));
+  PetscFunctionReturn(0);
+}
+
+/* The constraints of the context: the rigid-body motion removed without reaction forces (model.h), or, pressed, the
+   bottom face of the active stack held at u_z = 0 with the in-plane motion removed as before */
+static PetscErrorCode AddConstraints(Model m, SolveContext *ctx)
+{
+  const PetscInt x = 0, y = 1, z = m->dim - 1, xy[2] = {0, 1}, xyz[3] = {0, 1, 2}, yz[2] = {1, 2};
+  const char    *pins = ctx->kind == CONSTRAINTS_FREE ? "pins_free" : "pins_pressed";
+
+  PetscFunctionBeginUser;
+  PetscCall(LabelPins(m, ctx->dm, pins, ctx->pins_z));
+  if (m->pm.symmetry == PLATE_QUARTER) {
+    PetscCall(AddConstraint(ctx->dm, "symmetry_x", "Face Sets", PLATE_FACE_SYMMETRY_X, 1, &x));
+    if (m->dim == 3) PetscCall(AddConstraint(ctx->dm, "symmetry_y", "Face Sets", PLATE_FACE_SYMMETRY_Y, 1, &y));
+    if (ctx->kind == CONSTRAINTS_FREE) PetscCall(AddConstraint(ctx->dm, "pin_centre", pins, 1, 1, &z));
+  } else if (m->dim == 3) {
+    PetscCall(AddConstraint(ctx->dm, "pin_centre", pins, 1, ctx->kind == CONSTRAINTS_FREE ? 3 : 2, ctx->kind == CONSTRAINTS_FREE ? xyz : xy));
+    PetscCall(AddConstraint(ctx->dm, "pin_x", pins, 2, ctx->kind == CONSTRAINTS_FREE ? 2 : 1, ctx->kind == CONSTRAINTS_FREE ? yz : &y));
+    if (ctx->kind == CONSTRAINTS_FREE) PetscCall(AddConstraint(ctx->dm, "pin_y", pins, 3, 1, &z));
+  } else {
+    PetscCall(AddConstraint(ctx->dm, "pin_centre", pins, 1, ctx->kind == CONSTRAINTS_FREE ? 2 : 1, ctx->kind == CONSTRAINTS_FREE ? xyz : &x));
+    if (ctx->kind == CONSTRAINTS_FREE) PetscCall(AddConstraint(ctx->dm, "pin_x", pins, 2, 1, &z));
+  }
+  if (ctx->kind == CONSTRAINTS_PRESSED) {
+    PetscReal zb, zt;
+    PetscCall(ModelGetActiveRange(m, &zb, &zt));
+    PetscCall(LabelPlane(m, ctx->dm, "pressed_face", zb));
+    PetscCall(AddConstraint(ctx->dm, "press", "pressed_face", 1, 1, &z));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ContextDestroy(SolveContext *ctx)
+{
+  PetscFunctionBeginUser;
+  PetscCall(SNESDestroy(&ctx->snes));
+  PetscCall(MatDestroy(&ctx->A));
+  PetscCall(VecDestroy(&ctx->u));
+  PetscCall(VecDestroy(&ctx->unit_u));
+  PetscCall(DMDestroy(&ctx->dm));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FormFunction(SNES snes, Vec X, Vec F, void *ptr);
+static PetscErrorCode FormJacobian(SNES snes, Vec X, Mat J, Mat P, void *ptr);
+static PetscErrorCode RefinementConverged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm, SNESConvergedReason *reason, void *ptr);
+
+/* Defaults that work at aspect ratios of 1e3-1e5: a direct solver (AMG stalls on thin-plate bending), the matrix
+   assembled and factored once and reused while the stiffness stays the same; SNES Newton on the linear problem is
+   the iterative refinement, its residual summed in long double. Every option under the prefix fcclsim_. */
+static PetscErrorCode SetupSolver(Model m, SolveContext *ctx)
+{
+  SNESLineSearch ls;
+  KSP            ksp;
+  PC             pc;
+  PetscDS        ds;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMClone(m->dm_base, &ctx->dm));
+  PetscCall(PetscObjectSetName((PetscObject)ctx->dm, "plate"));
+  PetscCall(DMSetField(ctx->dm, 0, NULL, (PetscObject)m->fe));
+  PetscCall(DMCreateDS(ctx->dm));
+  PetscCall(DMGetDS(ctx->dm, &ds));
+  PetscCall(PetscDSSetResidual(ds, 0, NULL, f1_thermoelastic));
+  PetscCall(PetscDSSetJacobian(ds, 0, 0, NULL, NULL, NULL, g3_thermoelastic));
+  PetscCall(AddConstraints(m, ctx));
+  PetscCall(DMSetAuxiliaryVec(ctx->dm, NULL, 0, 0, StateFieldsVec(m->sf)));
+  PetscCall(DMCreateMatrix(ctx->dm, &ctx->A));
+  PetscCall(MatSetOption(ctx->A, MAT_SYMMETRIC, PETSC_TRUE));
+  PetscCall(DMCreateGlobalVector(ctx->dm, &ctx->u));
+  PetscCall(PetscObjectSetName((PetscObject)ctx->u, "displacement_departure"));
+  PetscCall(DMSNESSetFunction(ctx->dm, FormFunction, m));
+  PetscCall(DMSNESSetJacobian(ctx->dm, FormJacobian, m));
+  PetscCall(SNESCreate(m->comm, &ctx->snes));
+  PetscCall(SNESSetOptionsPrefix(ctx->snes, "fcclsim_"));
+  PetscCall(SNESSetDM(ctx->snes, ctx->dm));
+  PetscCall(SNESSetJacobian(ctx->snes, ctx->A, ctx->A, NULL, NULL));
+  PetscCall(SNESSetType(ctx->snes, SNESNEWTONLS));
+  PetscCall(SNESGetLineSearch(ctx->snes, &ls));
+  PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+  PetscCall(SNESSetConvergenceTest(ctx->snes, RefinementConverged, m, NULL));
+  PetscCall(SNESSetTolerances(ctx->snes, 0, 0, 0, 20, PETSC_DEFAULT));
+  PetscCall(SNESGetKSP(ctx->snes, &ksp));
+  PetscCall(KSPSetType(ksp, KSPGMRES));
+  PetscCall(KSPSetTolerances(ksp, 1e-12, PETSC_DEFAULT, PETSC_DEFAULT, 500));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCLU));
+  PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+  PetscCall(SNESSetFromOptions(ctx->snes));
+  PetscCall(DMViewFromOptions(ctx->dm, NULL, "-fcclsim_model_dm_view"));
+  ctx->assembled_gen = -1;
+  ctx->unit_gen      = -1;
+  ctx->factored      = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* The free context, rebuilt when the pins have moved */
+static PetscErrorCode EnsureFreeContext(Model m)
+{
+  PetscReal pins[3];
+
+  PetscFunctionBeginUser;
+  PetscCall(FindPins(m, pins));
+  for (PetscInt p = 0; p < m->dim; p++) PetscCheck(pins[p] < PETSC_MAX_REAL, m->comm, PETSC_ERR_USER_INPUT, "no active material under pin %c of the rigid-body constraints (model.h): the column at x = %g mm, y = %g mm is etched through", (char)('A' + p), p == 1 ? (double)(m->pm.lx / 2 * 1e3) : 0.0, p == 2 ? (double)(m->pm.ly / 2 * 1e3) : 0.0);
+  if (m->free.dm && pins[0] == m->free.pins_z[0] && pins[1] == m->free.pins_z[1] && (m->dim == 2 || pins[2] == m->free.pins_z[2])) PetscFunctionReturn(0);
+  PetscCall(ContextDestroy(&m->free));
+  PetscCall(PetscArraycpy(m->free.pins_z, pins, 3));
+  PetscCall(SetupSolver(m, &m->free));
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+   Assembly and solve */
+
+/* -solver_stiffness_verify: PETSc's pointwise assembly (DMPlexSNESComputeJacobianFEM from g3_thermoelastic,
+   DMPlexSNESComputeResidualFEM from f1) of the same matrix and load, compared entry by entry. The matrices sum the
+   same products in other orders: measured 1e-15 to 3e-15 of each row's largest entry; 1e-12 leaves room for that. The
+   loads differ by more than their sums' order: the pointwise path interpolates the eigenstrain at the quadrature
+   points from its nodes (round-off ~1e-16 of eps*) and rounds each point's stress to double, where the reference
+   cancels eps* to 1e-4 or less of itself; measured 1e-14 to 8e-12 of the largest element load term (ElementAssembly-
+   Residual's scale), so 1e-10. A wrong kernel or assembly differs by O(1). */
+static PetscErrorCode MatRowRelativeDifference(Mat A, Mat B, PetscReal *diff)
+{
+  PetscInt rStart, rEnd;
+  MPI_Comm comm = PetscObjectComm((PetscObject)A);
+
+  PetscFunctionBeginUser;
+  *diff = 0;
+  PetscCall(MatGetOwnershipRange(A, &rStart, &rEnd));
+  for (PetscInt r = rStart; r < rEnd; r++) {
+    const PetscInt    *ca, *cb;
+    const PetscScalar *va, *vb;
+    PetscInt           na, nb;
+    PetscReal          rowmax = 0, d = 0;
+    PetscCall(MatGetRow(A, r, &na, &ca, &va));
+    PetscCall(MatGetRow(B, r, &nb, &cb, &vb));
+    for (PetscInt i = 0; i < na; i++) rowmax = PetscMax(rowmax, PetscAbsScalar(va[i]));
+    for (PetscInt i = 0, j = 0; i < na || j < nb;) { /* a merge of the sorted rows; PetscMax evaluates twice */
+      PetscReal e;
+      if (j >= nb || (i < na && ca[i] < cb[j])) e = PetscAbsScalar(va[i++]);
+      else if (i >= na || cb[j] < ca[i]) e = PetscAbsScalar(vb[j++]);
+      else {
+        e = PetscAbsScalar(va[i] - vb[j]);
+        i++, j++;
+      }
+      d = PetscMax(d, e);
+    }
+    PetscCall(MatRestoreRow(B, r, &nb, &cb, &vb));
+    PetscCall(MatRestoreRow(A, r, &na, &ca, &va));
+    if (rowmax > 0) *diff = PetscMax(*diff, d / rowmax);
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, diff, 1, MPIU_REAL, MPIU_MAX, comm));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode VerifyStiffness(Model m, SolveContext *ctx)
+{
+  Mat       P;
+  Vec       X;
+  PetscReal diff;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLocalVector(ctx->dm, &X));
+  PetscCall(VecZeroEntries(X));
+  PetscCall(MatDuplicate(ctx->A, MAT_DO_NOT_COPY_VALUES, &P));
+  PetscCall(DMPlexSNESComputeJacobianFEM(ctx->dm, X, P, P, NULL));
+  PetscCall(MatRowRelativeDifference(ctx->A, P, &diff));
+  PetscCall(MatDestroy(&P));
+  PetscCall(DMRestoreLocalVector(ctx->dm, &X));
+  PetscCall(PetscPrintf(m->comm, "verify: stiffness, element vs pointwise assembly, largest difference relative to its row: %.3e\n", (double)diff));
+  PetscCheck(diff <= 1e-12, m->comm, PETSC_ERR_PLIB, "the element stiffness differs from PETSc's pointwise assembly by %g (relative to the row): a bug in solver/fe/element-assembly.c", (double)diff);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode VerifyLoad(Model m, SolveContext *ctx)
+{
+  Vec       X, F, Fg, Fe, zero;
+  PetscReal diff, emax;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLocalVector(ctx->dm, &X));
+  PetscCall(DMGetLocalVector(ctx->dm, &F));
+  PetscCall(DMGetGlobalVector(ctx->dm, &Fg));
+  PetscCall(DMGetGlobalVector(ctx->dm, &Fe));
+  PetscCall(VecZeroEntries(X));
+  PetscCall(VecZeroEntries(F));
+  PetscCall(DMPlexSNESComputeResidualFEM(ctx->dm, X, F, NULL));
+  PetscCall(VecZeroEntries(Fg));
+  PetscCall(DMLocalToGlobal(ctx->dm, F, ADD_VALUES, Fg));
+  PetscCall(DMGetGlobalVector(ctx->dm, &zero));
+  PetscCall(VecZeroEntries(zero));
+  PetscCall(ElementAssemblyResidual(ctx->dm, m->sf, ctx->ref, zero, Fe, &emax));
+  PetscCall(DMRestoreGlobalVector(ctx->dm, &zero));
+  PetscCall(VecAXPY(Fg, -1, Fe));
+  PetscCall(VecNorm(Fg, NORM_INFINITY, &diff));
+  diff = emax > 0 ? diff / emax : diff;
+  PetscCall(DMRestoreGlobalVector(ctx->dm, &Fe));
+  PetscCall(DMRestoreGlobalVector(ctx->dm, &Fg));
+  PetscCall(DMRestoreLocalVector(ctx->dm, &F));
+  PetscCall(DMRestoreLocalVector(ctx->dm, &X));
+  PetscCall(PetscPrintf(m->comm, "verify: load, element vs pointwise assembly, largest difference relative to the largest element load term: %.3e\n", (double)diff));
+  PetscCheck(diff <= 1e-10, m->comm, PETSC_ERR_PLIB, "the element load differs from PETSc's pointwise assembly by %g: a bug in solver/fe/element-assembly.c", (double)diff);
+  PetscFunctionReturn(0);
+}
+
+/* The stiffness of the current state into the context's matrix, when it has changed since the last assembly; whether
+   the last factorization is kept as the preconditioner (model.h) */
+static PetscErrorCode EnsureAssembled(Model m, SolveContext *ctx)
+{
+  PetscLogDouble t0, t1;
+  PetscBool      reuse;
+  KSP            ksp;
+
+  PetscFunctionBeginUser;
+  if (ctx->assembled_gen == m->stiffness_gen) PetscFunctionReturn(0);
+  PetscCall(PetscTime(&t0));
+  if (m->opt.element_stiffness) {
+    PetscCall(ElementAssemblyStiffness(ctx->dm, m->sf, ctx->A));
+    if (m->opt.verify_stiffness) PetscCall(VerifyStiffness(m, ctx));
+  } else {
+    Vec X;
+    PetscCall(DMGetLocalVector(ctx->dm, &X));
+    PetscCall(VecZeroEntries(X));
+    PetscCall(DMPlexSNESComputeJacobianFEM(ctx->dm, X, ctx->A, ctx->A, NULL));
+    PetscCall(DMRestoreLocalVector(ctx->dm, &X));
+  }
+  reuse = (PetscBool)(ctx->factored && !ctx->must_refactor && ctx->last_its <= m->opt.refactor_iterations);
+  PetscCall(SNESGetKSP(ctx->snes, &ksp));
+  PetscCall(KSPSetReusePreconditioner(ksp, reuse));
+  if (!reuse) {
+    ctx->factored      = PETSC_TRUE;
+    ctx->must_refactor = PETSC_FALSE;
+  }
+  ctx->assembled_gen = m->stiffness_gen;
+  PetscCall(PetscTime(&t1));
+  m->time_assembly += t1 - t0;
+  PetscFunctionReturn(0);
+}
+
+static SolveContext *ContextOf(Model m, DM dm)
+{
+  return dm == m->pressed.dm ? &m->pressed : &m->free;
+}
+
+/* F(X): the weak form's residual by elements, in point arithmetic (element-assembly.h) */
+static PetscErrorCode FormFunction(SNES snes, Vec X, Vec F, void *ptr)
+{
+  Model         m = (Model)ptr;
+  DM            dm;
+  SolveContext *ctx;
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESGetDM(snes, &dm));
+  ctx = ContextOf(m, dm);
+  PetscCall(ElementAssemblyResidual(dm, m->sf, ctx->ref, X, F, NULL));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FormJacobian(SNES snes, Vec X, Mat J, Mat P, void *ptr)
+{
+  Model m = (Model)ptr;
+  DM    dm;
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESGetDM(snes, &dm));
+  PetscCall(EnsureAssembled(m, ContextOf(m, dm)));
+  PetscFunctionReturn(0);
+}
+
+/* The refinement's rules (each Newton step X -= Y is a correction from the factorization): stop when a correction
+   moves X by less than 1e-14 of its size, or when the residual no longer halves: it has reached the floor that its
+   own precision sets, where further rounds only trade round-off; a floor above 1e-6 of the load would be a problem
+   beyond long double (measured 1e-14 to 6e-11 on 100 mm plates), and a residual that still falls after 10 rounds a
+   factorization too poor to refine. When the last round made the residual worse, the solve takes it back. */
+static PetscErrorCode RefinementConverged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm, SNESConvergedReason *reason, void *ptr)
+{
+  Model         m = (Model)ptr;
+  DM            dm;
+  SolveContext *ctx;
+  Vec           X, Y, F;
+  PetscReal     nx, ny, nf;
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESGetDM(snes, &dm));
+  ctx     = ContextOf(m, dm);
+  *reason = SNES_CONVERGED_ITERATING;
+  PetscCall(SNESGetFunction(snes, &F, NULL, NULL));
+  PetscCall(VecNorm(F, NORM_INFINITY, &nf));
+  PetscCheck(!PetscIsInfOrNanReal(nf), m->comm, PETSC_ERR_FP, "the solution holds NaN or Inf: check the material data (moduli, nu) of the case");
+  if (it == 0) {
+    ctx->norm_b    = nf; /* X = 0 */
+    ctx->last_f    = nf;
+    ctx->take_back = PETSC_FALSE;
+    if (nf == 0) *reason = SNES_CONVERGED_FNORM_ABS;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(SNESGetSolution(snes, &X));
+  PetscCall(SNESGetSolutionUpdate(snes, &Y));
+  PetscCall(VecNorm(X, NORM_INFINITY, &nx));
+  PetscCall(VecNorm(Y, NORM_INFINITY, &ny));
+  PetscCall(PetscInfo(snes, "refinement round %" PetscInt_FMT ": correction %g of the solution, residual %g of the load\n", it, (double)(ny / nx), (double)(nf / ctx->norm_b)));
+  if (ny <= 1e-14 * nx) *reason = SNES_CONVERGED_SNORM_RELATIVE;
+  else if (nf > 0.5 * ctx->last_f) {
+    PetscCheck(nf <= 1e-6 * ctx->norm_b || ctx->last_f <= 1e-6 * ctx->norm_b, m->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: iterative refinement stalls with the residual at %g of the load (the inner KSP, -fcclsim_ksp_*/-fcclsim_pc_*, does not reduce it; see -fcclsim_ksp_monitor)", (double)(PetscMin(nf, ctx->last_f) / ctx->norm_b));
+    ctx->take_back = (PetscBool)(nf > ctx->last_f);
+    *reason        = SNES_CONVERGED_FNORM_RELATIVE;
+  } else PetscCheck(it < 10, m->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: iterative refinement still moves the solution by %g of its size after %" PetscInt_FMT " rounds (the inner KSP's tolerance, -fcclsim_ksp_rtol, is too loose, or the factorization too poor; see -fcclsim_ksp_monitor)", (double)(ny / nx), it);
+  ctx->last_f = nf;
+  PetscFunctionReturn(0);
+}
+
+/* One linear solve in the context, for the reference ref, into ctx->u */
+static PetscErrorCode SolveOnce(Model m, SolveContext *ctx, PetscScalar ref[], Vec u)
+{
+  PetscLogDouble      t0, t1;
+  SNESConvergedReason reason;
+  PetscInt            its, newton;
+  PetscDS             ds;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTime(&t0));
+  ctx->ref = ref;
+  PetscCall(DMGetDS(ctx->dm, &ds));
+  PetscCall(PetscDSSetConstants(ds, m->nref, ref));
+  PetscCall(EnsureAssembled(m, ctx));
+  if (m->opt.verify_stiffness) PetscCall(VerifyLoad(m, ctx));
+  for (PetscInt attempt = 0;; attempt++) {
+    KSP       ksp;
+    PetscBool reused;
+    PetscCall(SNESGetKSP(ctx->snes, &ksp));
+    PetscCall(KSPGetReusePreconditioner(ksp, &reused));
+    PetscCall(VecZeroEntries(u));
+    PetscCall(SNESSolve(ctx->snes, NULL, u));
+    PetscCall(SNESGetConvergedReason(ctx->snes, &reason));
+    PetscCall(SNESGetLinearSolveIterations(ctx->snes, &its));
+    PetscCall(SNESGetIterationNumber(ctx->snes, &newton));
+    m->iterations += PetscMax(its, 1);
+    ctx->last_its = its / PetscMax(newton, 1);
+    if (reason > 0 || !reused || attempt) break;
+    /* the kept factorization no longer preconditions the changed stiffness: factor it and solve again */
+    PetscCall(KSPSetReusePreconditioner(ksp, PETSC_FALSE));
+  }
+  PetscCheck(reason > 0, m->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: %s (see -fcclsim_ksp_converged_reason, -fcclsim_ksp_monitor)", SNESConvergedReasons[reason]);
+  if (ctx->take_back) {
+    Vec Y;
+    PetscCall(SNESGetSolutionUpdate(ctx->snes, &Y));
+    PetscCall(VecAXPY(u, 1, Y));
+  }
+  PetscCall(PetscTime(&t1));
+  m->time_solve += t1 - t0;
+  PetscFunctionReturn(0);
+}
+
+/* The out-of-plane force of the 2D section, N/m: the integral of sigma_yy (mesh index 2) for the departure u */
+static PetscErrorCode OutOfPlaneForce(Model m, SolveContext *ctx, const PetscScalar ref[], Vec u, PetscReal *N)
+{
+  CellLoop     cl;
+  Vec          loc;
+  PetscScalar *closure = NULL;
+  PetscInt     cStart, cEnd;
+  PetscReal    sum = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLocalVector(ctx->dm, &loc));
+  PetscCall(VecZeroEntries(loc));
+  PetscCall(DMGlobalToLocal(ctx->dm, u, INSERT_VALUES, loc));
+  PetscCall(DMPlexGetHeightStratum(ctx->dm, 0, &cStart, &cEnd));
+  PetscCall(CellLoopBegin(ctx->dm, m->sf, &cl));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    PetscInt n;
+    PetscCall(CellLoopSetCell(ctx->dm, c, &cl));
+    PetscCall(DMPlexVecGetClosure(ctx->dm, NULL, loc, c, &n, &closure));
+    for (PetscInt q = 0; q < cl.Nq; q++) {
+      PointState  ps;
+      PointReal u_x[9], e[9], s[9];
+      CellLoopPointState(&cl, q, &ps);
+      CellLoopGradient(&cl, q, closure, u_x);
+      MechanicalStrain(m->dim, u_x, &cl.x[q * m->dim], ref, &ps, e);
+      Stress(ps.stiffness, e, s);
+      sum += cl.weights[q] * cl.detJ[q] * s[8];
+    }
+    PetscCall(DMPlexVecRestoreClosure(ctx->dm, NULL, loc, c, &n, &closure));
+  }
+  PetscCall(CellLoopEnd(&cl));
+  PetscCall(DMRestoreLocalVector(ctx->dm, &loc));
+  PetscCallMPI(MPI_Allreduce(&sum, N, 1, MPIU_REAL, MPI_SUM, m->comm));
+  PetscFunctionReturn(0);
+}
+
+/* Solves the current state in the context for the reference ref (combined in place in 2D), into the local ud.
+   3D: one solve. 2D: the out-of-plane strain is the one extra unknown; the problem is linear in it, so solve the
+   thermal problem at the reference's strain and the unit-strain problem (its own reference ref_unit) with the same
+   factorization, and combine them so that the out-of-plane force vanishes. */
+static PetscErrorCode SolveContextState(Model m, SolveContext *ctx, PetscScalar ref[], PetscScalar ref_unit[], Vec ud)
+{
+  PetscFunctionBeginUser;
+  PetscCall(SolveOnce(m, ctx, ref, ctx->u));
+  if (m->dim == 2) {
+    PetscReal N, s;
+    if (ctx->unit_gen != m->stiffness_gen) { /* the unit problem depends on the stiffness alone */
+      if (!ctx->unit_u) PetscCall(VecDuplicate(ctx->u, &ctx->unit_u));
+      PetscCall(SolveOnce(m, ctx, ref_unit, ctx->unit_u));
+      PetscCall(OutOfPlaneForce(m, ctx, ref_unit, ctx->unit_u, &ctx->unit_N));
+      PetscCheck(ctx->unit_N > 0, m->comm, PETSC_ERR_PLIB, "out-of-plane stiffness %g is not positive", (double)ctx->unit_N);
+      ctx->unit_gen = m->stiffness_gen;
+    }
+    PetscCall(OutOfPlaneForce(m, ctx, ref, ctx->u, &N));
+    s = N / ctx->unit_N;
+    PetscCall(PetscInfo(ctx->snes, "out-of-plane resultants: unit strain %g N/m, thermal %g N/m\n", (double)ctx->unit_N, (double)N));
+    PetscCall(VecAXPY(ctx->u, -s, ctx->unit_u));
+    ref[REF_KX] -= s * ref_unit[REF_KX];
+    ref[REF_EX] -= s * ref_unit[REF_EX];
+    ref[REF_EOUT] -= s * ref_unit[REF_EOUT];
+    for (PetscInt i = 0; i < m->nlayers; i++) {
+      PetscScalar       *L = (PetscScalar *)ReferenceLayer(ref, i);
+      const PetscScalar *U = ReferenceLayer(ref_unit, i);
+      L[REF_A] -= s * U[REF_A];
+      L[REF_B] -= s * U[REF_B];
+      L[REF_W0] -= s * U[REF_W0];
+    }
+  }
+  PetscCall(VecZeroEntries(ud));
+  PetscCall(DMGlobalToLocal(ctx->dm, ctx->u, INSERT_VALUES, ud));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelSolve(Model m)
+{
+  PetscFunctionBeginUser;
+  if (m->solved) PetscFunctionReturn(0);
+  PetscCall(EnsureFreeContext(m));
+  PetscCall(SolveContextState(m, &m->free, m->ref, m->ref_unit, m->ud));
+  m->solved = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+   The process, point by point */
+
+/* The total strain (3x3, mesh axes) at point q of the current cell of the loop: eps(u_d) + eps(u_r) of the
+   configuration (ud's closure `closure`, reference ref); the 2D out-of-plane strain included */
+static void TotalStrain(const CellLoop *cl, PetscInt q, const PetscScalar closure[], const PetscScalar ref[], PetscScalar e[9])
+{
+  const PetscInt dim = cl->dim;
+  PointReal      u_x[9];
+  PetscScalar    r[9];
+  PointState     ps;
+
+  CellLoopPointState(cl, q, &ps);
+  CellLoopGradient(cl, q, closure, u_x);
+  ReferenceStrain(dim, ref, ps.layer, &cl->x[q * dim], r);
+  for (PetscInt i = 0; i < 3; i++)
+    for (PetscInt j = 0; j < 3; j++) e[i * 3 + j] = (PetscReal)((PointReal)PetscRealPart(r[i * 3 + j]) + (i < dim && j < dim ? 0.5L * (u_x[i * dim + j] + u_x[j * dim + i]) : 0));
+}
+
+/* The temperature of a field at x (mesh coordinates; in 2D the section lies along x at y = 0) */
+static PetscReal FieldAt(PetscInt dim, const TemperatureField *T, const PetscReal x[])
+{
+  return T->T + T->gx * x[0] + (dim == 3 ? T->gy * x[1] : 0);
+}
+
+/* A cell's modulus over an increment to the field Tb: at the mean of its points' midpoint temperatures (laminate
+   theory takes the midpoint of its uniform increment), and the present one, the E its stiffness was made with (kept
+   as it is, not recovered from the stiffness, whose round-off would make a constant modulus look changed) */
+static PetscErrorCode IncrementModulus(Model m, const CellLoop *cl, Material mat, const TemperatureField *Tb, PetscReal *E, PetscReal *E_old)
+{
+  PetscReal Tmid = 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt q = 0; q < cl->Nq; q++) Tmid += 0.5 * (PetscRealPart(cl->cs.temperature[StateFieldsNodeOf(m->sf, q)]) + FieldAt(m->dim, Tb, &cl->x[q * m->dim]));
+  PetscCall(MaterialGetModulus(mat, Tmid / cl->Nq, E));
+  *E_old = PetscRealPart(cl->cs.cell[CELL_MODULUS]);
+  PetscFunctionReturn(0);
+}
+
+/* What a cell loop over the state does to the cells it selects */
+typedef enum { OP_BIRTH, OP_INCREMENT, OP_MODULUS_CHANGES, OP_ETCH } StateOperation;
+
+typedef struct {
+  StateOperation          op;
+  const PetscBool        *layers;  /* the layers the operation acts on (birth, etch); NULL: the active cells */
+  const TemperatureField *T;       /* birth: the cells' temperature; increment: the field the temperature reaches */
+  const PetscScalar      *ref;     /* the configuration's reference, for its strain */
+  Vec                     ud;      /* and its departure (local, of m->dm); NULL: no strain (a first bond) */
+  PetscBool               changed; /* out: a stiffness changed (OP_MODULUS_CHANGES: would change) */
+} StateUpdate;
+
+/* Does op to every selected cell, point by point (model.h says what each operation means) */
+static PetscErrorCode UpdateState(Model m, StateUpdate *up)
+{
+  const PetscInt dim = m->dim;
+  CellLoop       cl;
+  PetscScalar   *closure = NULL;
+  PetscInt       cStart, cEnd, local, any;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMPlexGetHeightStratum(m->dm, 0, &cStart, &cEnd));
+  PetscCall(CellLoopBegin(m->dm, m->sf, &cl));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    CellState *cs = &cl.cs;
+    PetscInt   layer, n, nq = cl.Nq;
+    PetscBool  active;
+    Material   mat;
+    PetscReal  E, E_old;
+
+    PetscCall(CellLoopSetCell(m->dm, c, &cl));
+    layer  = (PetscInt)(PetscRealPart(cs->cell[CELL_LAYER]) + 0.5);
+    active = (PetscBool)(PetscRealPart(cs->cell[CELL_ACTIVE]) > 0.5);
+    mat    = StackLayer(m->stack, layer)->material;
+    if (up->layers ? !up->layers[layer] : !active) continue;
+    if (up->ud) PetscCall(DMPlexVecGetClosure(m->dm, NULL, up->ud, c, &n, &closure));
+    switch (up->op) {
+    case OP_BIRTH: {
+      PetscReal Tsum = 0;
+      for (PetscInt q = 0; q < nq; q++) {
+        const PetscInt node = StateFieldsNodeOf(m->sf, q);
+        PetscScalar   *eig  = &cs->eigenstrain[VOIGT_N * node], e[9];
+        if (up->ud) TotalStrain(&cl, q, closure, up->ref, e);
+        for (PetscInt i = 0; i < 3; i++)
+          for (PetscInt j = i; j < 3; j++) eig[Voigt(i, j)] = up->ud ? e[i * 3 + j] : 0;
+        cs->temperature[node] = FieldAt(dim, up->T, &cl.x[q * dim]);
+        Tsum += PetscRealPart(cs->temperature[node]);
+      }
+      PetscCall(MaterialGetModulus(mat, Tsum / nq, &E));
+      MeshStiffness(dim, mat, E, cs->stiffness);
+      cs->cell[CELL_ACTIVE]  = 1;
+      cs->cell[CELL_MODULUS] = E;
+      up->changed           = PETSC_TRUE;
+    } break;
+    case OP_MODULUS_CHANGES:
+      PetscCall(IncrementModulus(m, &cl, mat, up->T, &E, &E_old));
+      if (E != E_old) up->changed = PETSC_TRUE;
+      break;
+    case OP_INCREMENT: {
+      PetscReal r;
+      PetscCall(IncrementModulus(m, &cl, mat, up->T, &E, &E_old));
+      r = E_old / E;
+      for (PetscInt q = 0; q < nq; q++) {
+        const PetscInt  node = StateFieldsNodeOf(m->sf, q);
+        PetscScalar    *eig  = &cs->eigenstrain[VOIGT_N * node], e[9];
+        const PetscReal Ta = PetscRealPart(cs->temperature[node]), Tb = FieldAt(dim, up->T, &cl.x[q * dim]);
+        PetscReal       th, thz;
+        if (r != 1) { /* the stress carried over stays: eps* -> eps - r (eps - eps*); skipped when the modulus stays */
+          PetscCheck(up->ud, PETSC_COMM_SELF, PETSC_ERR_PLIB, "a modulus change without the solved strain");
+          TotalStrain(&cl, q, closure, up->ref, e);
+          for (PetscInt i = 0; i < 3; i++)
+            for (PetscInt j = i; j < 3; j++) eig[Voigt(i, j)] = e[i * 3 + j] - r * (e[i * 3 + j] - eig[Voigt(i, j)]);
+        }
+        PetscCall(MaterialGetThermalStrain(mat, Ta, Tb, &th, &thz));
+        eig[0] += th;                  /* x */
+        eig[1] += dim == 3 ? th : thz; /* 3D: y; 2D: mesh index 1 is z */
+        eig[2] += dim == 3 ? thz : th; /* 3D: z; 2D: the out-of-plane y */
+        cs->temperature[node] = Tb;
+      }
+      if (r != 1) {
+        MeshStiffness(dim, mat, E, cs->stiffness);
+        cs->cell[CELL_MODULUS] = E;
+        up->changed = PETSC_TRUE;
+      }
+    } break;
+    case OP_ETCH:
+      VoidStiffness(m->dim, m->E_void, cs->stiffness);
+      cs->cell[CELL_ACTIVE] = 0;
+      up->changed           = PETSC_TRUE;
+      break;
+    }
+    if (up->ud) PetscCall(DMPlexVecRestoreClosure(m->dm, NULL, up->ud, c, &n, &closure));
+  }
+  PetscCall(CellLoopEnd(&cl));
+  local = up->changed ? 1 : 0;
+  PetscCallMPI(MPI_Allreduce(&local, &any, 1, MPIU_INT, MPI_MAX, m->comm));
+  up->changed = (PetscBool)(any > 0);
+  PetscFunctionReturn(0);
+}
+
+/* A changed stiffness: a new generation (reassembled at the next solve); refactor: the change is large (cells born
+   or etched), so the last factorization is not kept as the preconditioner */
+static void StiffnessChanged(Model m, PetscBool changed, PetscBool refactor)
+{
+  if (changed) m->stiffness_gen++;
+  if (refactor) m->free.must_refactor = m->pressed.must_refactor = PETSC_TRUE;
+}
+
+static PetscErrorCode LayerFlags(Model m, const ProcessStep *st, PetscBool **layers)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(m->nlayers, layers));
+  for (PetscInt j = 0; j < st->nlayers; j++) (*layers)[st->layer[j]] = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode HookBond(void *ptr, const ProcessStep *st, const TemperatureField *T, const LaminateStrain *pressed, LaminateHistory h)
+{
+  Model        m     = (Model)ptr;
+  StateUpdate  up    = {OP_BIRTH, NULL, T, NULL, NULL, PETSC_FALSE};
+  PetscBool    onto  = PETSC_FALSE, *layers;
+  PetscScalar *ref_p = NULL, *ref_pu = NULL;
+  Vec          ud_p  = NULL;
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < m->nlayers; i++) onto = (PetscBool)(onto || m->layer_active[i]);
+  PetscCall(LayerFlags(m, st, &layers));
+  up.layers = layers;
+  if (onto && pressed) {
+    /* the stack held flat: its bottom face at u_z = 0, the laminate's flat state as the reference */
+    PetscCall(PetscCalloc2(m->nref, &ref_p, m->nref, &ref_pu));
+    FillReference(m, h, pressed, PETSC_FALSE, ref_p);
+    if (m->dim == 2) {
+      LaminateLayer *layer;
+      LaminateStrain unit = {0, 0, 0, 0};
+      PetscInt       n;
+      PetscCall(LaminateHistoryActiveLayers(h, &n, &layer)); /* h holds the new layers too: the unit laminate is only a reference */
+      PetscCall(LaminateSolveStrain(n, layer, LAMINATE_FLAT_UNIT, &unit));
+      PetscCall(PetscFree(layer));
+      FillReference(m, h, &unit, PETSC_TRUE, ref_pu);
+    }
+    PetscCall(EnsureFreeContext(m)); /* where the pins sit */
+    PetscCall(ContextDestroy(&m->pressed));
+    PetscCall(PetscArraycpy(m->pressed.pins_z, m->free.pins_z, 3));
+    PetscCall(SetupSolver(m, &m->pressed));
+    PetscCall(DMCreateLocalVector(m->dm, &ud_p));
+    PetscCall(SolveContextState(m, &m->pressed, ref_p, ref_pu, ud_p));
+    up.ref = ref_p;
+    up.ud  = ud_p;
+  } else if (onto) {
+    PetscCall(ModelSolve(m));
+    up.ref = m->ref;
+    up.ud  = m->ud;
+  }
+  PetscCall(UpdateState(m, &up));
+  for (PetscInt j = 0; j < st->nlayers; j++) m->layer_active[st->layer[j]] = PETSC_TRUE;
+  StiffnessChanged(m, up.changed, PETSC_TRUE);
+  PetscCall(SetReference(m, h));
+  m->solved = PETSC_FALSE;
+  PetscCall(ContextDestroy(&m->pressed));
+  PetscCall(VecDestroy(&ud_p));
+  PetscCall(PetscFree2(ref_p, ref_pu));
+  PetscCall(PetscFree(layers));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode HookIncrement(void *ptr, const TemperatureField *T, LaminateHistory h)
+{
+  Model       m     = (Model)ptr;
+  StateUpdate check = {OP_MODULUS_CHANGES, NULL, T, NULL, NULL, PETSC_FALSE};
+  StateUpdate up    = {OP_INCREMENT, NULL, T, NULL, NULL, PETSC_FALSE};
+
+  PetscFunctionBeginUser;
+  PetscCall(UpdateState(m, &check));
+  if (check.changed) { /* the stress carried through a change of modulus needs the strain of the solved state */
+    PetscCall(ModelSolve(m));
+    up.ref = m->ref;
+    up.ud  = m->ud;
+  }
+  PetscCall(UpdateState(m, &up));
+  StiffnessChanged(m, up.changed, PETSC_FALSE);
+  PetscCall(SetReference(m, h));
+  m->solved = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode HookEtch(void *ptr, const ProcessStep *st, LaminateHistory h)
+{
+  Model       m  = (Model)ptr;
+  StateUpdate up = {OP_ETCH, NULL, NULL, NULL, NULL, PETSC_FALSE};
+  PetscBool  *layers;
+
+  PetscFunctionBeginUser;
+  PetscCall(LayerFlags(m, st, &layers));
+  up.layers = layers;
+  PetscCall(UpdateState(m, &up));
+  for (PetscInt j = 0; j < st->nlayers; j++) m->layer_active[st->layer[j]] = PETSC_FALSE;
+  StiffnessChanged(m, up.changed, PETSC_TRUE);
+  PetscCall(SetReference(m, h));
+  m->solved = PETSC_FALSE;
+  PetscCall(PetscFree(layers));
+  PetscFunctionReturn(0);
+}
+
+const ProcessHooks ModelProcessHooks = {HookBond, HookIncrement, HookEtch};
+
+/* ---------------------------------------------------------------------------------------------------------------
+   Snapshots */
+
+PetscErrorCode ModelStateSave(Model m, ModelState *state)
+{
+  ModelState s;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&s));
+  PetscCall(VecDuplicate(StateFieldsVec(m->sf), &s->state));
+  PetscCall(VecCopy(StateFieldsVec(m->sf), s->state));
+  PetscCall(VecDuplicate(m->ud, &s->ud));
+  PetscCall(VecCopy(m->ud, s->ud));
+  PetscCall(PetscMalloc3(m->nref, &s->ref, m->nref, &s->ref_unit, m->nlayers, &s->layer_active));
+  PetscCall(PetscArraycpy(s->ref, m->ref, m->nref));
+  PetscCall(PetscArraycpy(s->ref_unit, m->ref_unit, m->nref));
+  PetscCall(PetscArraycpy(s->layer_active, m->layer_active, m->nlayers));
+  s->solved = m->solved;
+  *state    = s;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelStateRestore(Model m, ModelState s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecCopy(s->state, StateFieldsVec(m->sf)));
+  PetscCall(VecCopy(s->ud, m->ud));
+  PetscCall(PetscArraycpy(m->ref, s->ref, m->nref));
+  PetscCall(PetscArraycpy(m->ref_unit, s->ref_unit, m->nref));
+  PetscCall(PetscArraycpy(m->layer_active, s->layer_active, m->nlayers));
+  m->solved = s->solved;
+  StiffnessChanged(m, PETSC_TRUE, PETSC_TRUE);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelStateDestroy(ModelState *s)
+{
+  PetscFunctionBeginUser;
+  if (!*s) PetscFunctionReturn(0);
+  PetscCall(VecDestroy(&(*s)->state));
+  PetscCall(VecDestroy(&(*s)->ud));
+  PetscCall(PetscFree3((*s)->ref, (*s)->ref_unit, (*s)->layer_active));
+  PetscCall(PetscFree(*s));
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+   What the report needs */
+
+PetscErrorCode ModelGetActiveRange(Model m, PetscReal *z_bottom, PetscReal *z_top)
+{
+  PetscInt    *count, *full, cStart, cEnd;
+  PetscScalar *a;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc2(2 * m->nlayers, &count, 2 * m->nlayers, &full));
+  PetscCall(DMPlexGetHeightStratum(m->dm_base, 0, &cStart, &cEnd));
+  PetscCall(VecGetArray(StateFieldsVec(m->sf), &a));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    CellState      cs;
+    PetscInt       layer;
+    PetscCall(StateFieldsCell(m->sf, a, c, &cs));
+    layer = (PetscInt)(PetscRealPart(cs.cell[CELL_LAYER]) + 0.5);
+    count[2 * layer]++;
+    if (PetscRealPart(cs.cell[CELL_ACTIVE]) > 0.5) count[2 * layer + 1]++;
+  }
+  PetscCall(VecRestoreArray(StateFieldsVec(m->sf), &a));
+  PetscCallMPI(MPI_Allreduce(count, full, (PetscMPIInt)(2 * m->nlayers), MPIU_INT, MPI_SUM, m->comm));
+  *z_bottom = -1;
+  *z_top    = -1;
+  for (PetscInt i = 0; i < m->nlayers; i++) {
+    if (!full[2 * i] || full[2 * i + 1] != full[2 * i]) continue;
+    if (*z_bottom < 0) *z_bottom = StackZ(m->stack, i);
+    *z_top = StackZ(m->stack, i + 1);
+  }
+  PetscCall(PetscFree2(count, full));
+  PetscCheck(*z_bottom >= 0, m->comm, PETSC_ERR_USER_INPUT, "no layer is active over the whole sample: curvature is measured on the faces of a continuous layer");
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelGetFaceNodes(Model m, PetscReal zs, PetscInt *n, PetscReal **xyw)
+{
+  const PetscInt     dim = m->dim;
+  const PetscReal    tol = 1e-6 * StackZ(m->stack, m->nlayers);
+  PetscSection       lsec, gsec, csec;
+  Vec                coords;
+  const PetscScalar *x, *u;
+  PetscInt           vStart, vEnd, k = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLocalSection(m->dm, &lsec));
+  PetscCall(DMGetGlobalSection(m->free.dm, &gsec));
+  PetscCall(DMGetCoordinateSection(m->dm, &csec));
+  PetscCall(DMGetCoordinatesLocal(m->dm, &coords));
+  PetscCall(DMPlexGetDepthStratum(m->dm, 0, &vStart, &vEnd));
+  PetscCall(PetscMalloc1(3 * (vEnd - vStart) + 1, xyw));
+  PetscCall(VecGetArrayRead(coords, &x));
+  PetscCall(VecGetArrayRead(m->ud, &u));
+  for (PetscInt v = vStart; v < vEnd; v++) {
+    PetscInt coff, off, goff;
+    PetscCall(PetscSectionGetOffset(gsec, v, &goff));
+    if (goff < 0) continue; /* owned by another rank */
+    PetscCall(PetscSectionGetOffset(csec, v, &coff));
+    if (PetscAbsReal(PetscRealPart(x[coff + dim - 1]) - zs) > tol) continue;
+    PetscCall(PetscSectionGetOffset(lsec, v, &off));
+    (*xyw)[3 * k]     = PetscRealPart(x[coff]);
+    (*xyw)[3 * k + 1] = dim == 3 ? PetscRealPart(x[coff + 1]) : 0;
+    (*xyw)[3 * k + 2] = PetscRealPart(u[off + dim - 1]);
+    k++;
+  }
+  PetscCall(VecRestoreArrayRead(m->ud, &u));
+  PetscCall(VecRestoreArrayRead(coords, &x));
+  *n = k;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelGetVertexDisplacement(Model m, DM dm_v, Vec uv)
+{
+  const PetscInt     dim = m->dim;
+  PetscSection       usec, vsec, csec;
+  Vec                vloc, coords;
+  const PetscScalar *ud, *x;
+  PetscScalar       *v;
+  PetscInt           vStart, vEnd;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetLocalSection(m->dm, &usec));
+  PetscCall(DMGetLocalSection(dm_v, &vsec));
+  PetscCall(DMGetCoordinateSection(m->dm, &csec));
+  PetscCall(DMGetCoordinatesLocal(m->dm, &coords));
+  PetscCall(DMGetLocalVector(dm_v, &vloc));
+  PetscCall(VecGetArrayRead(m->ud, &ud));
+  PetscCall(VecGetArrayRead(coords, &x));
+  PetscCall(VecGetArray(vloc, &v));
+  PetscCall(DMPlexGetDepthStratum(m->dm, 0, &vStart, &vEnd));
+  for (PetscInt p = vStart; p < vEnd; p++) {
+    PetscInt    coff, uoff, voff;
+    PetscReal   xp[3];
+    PetscScalar u[3] = {0, 0, 0};
+    PetscCall(PetscSectionGetOffset(csec, p, &coff));
+    PetscCall(PetscSectionGetOffset(vsec, p, &voff));
+    PetscCall(PetscSectionGetFieldOffset(usec, p, 0, &uoff));
+    for (PetscInt d = 0; d < dim; d++) xp[d] = PetscRealPart(x[coff + d]);
+    ReferenceDisplacement(dim, m->ref, xp, u);
+    for (PetscInt d = 0; d < dim; d++) u[d] += ud[uoff + d];
+    for (PetscInt d = 0; d < 3; d++) v[voff + d] = u[d];
+  }
+  PetscCall(VecRestoreArray(vloc, &v));
+  PetscCall(VecRestoreArrayRead(coords, &x));
+  PetscCall(VecRestoreArrayRead(m->ud, &ud));
+  PetscCall(DMLocalToGlobal(dm_v, vloc, INSERT_VALUES, uv));
+  PetscCall(DMRestoreLocalVector(dm_v, &vloc));
+  PetscFunctionReturn(0);
+}
+
+/* A 3x3 tensor's component k (xx, yy, zz, yz, xz, xy) in laminate axes; in 2D mesh (0, 1, 2) = laminate (x, z, y) */
+static PetscReal LaminateComponent(PetscInt dim, const PetscScalar t[9], PetscInt k)
+{
+  static const PetscInt ij[2][6][2] = {
+    {{0, 0}, {2, 2}, {1, 1}, {1, 2}, {0, 1}, {0, 2}}, /* 2D */
+    {{0, 0}, {1, 1}, {2, 2}, {1, 2}, {0, 2}, {0, 1}}  /* 3D */
+  };
+  const PetscInt *p = ij[dim == 3][k];
+  return PetscRealPart(t[p[0] * 3 + p[1]]);
+}
+
+PetscErrorCode ModelGetCellAverages(Model m, PetscInt *cStart, PetscInt *cEnd, PetscReal **avg)
+{
+  const PetscInt dim = m->dim;
+  CellLoop       cl;
+  PetscScalar   *closure = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMPlexGetHeightStratum(m->dm, 0, cStart, cEnd));
+  PetscCall(PetscCalloc1((*cEnd - *cStart) * AVG_NUM + 1, avg));
+  PetscCall(CellLoopBegin(m->dm, m->sf, &cl));
+  for (PetscInt c = *cStart; c < *cEnd; c++) {
+    PetscReal *A = &(*avg)[(c - *cStart) * AVG_NUM], vol = 0;
+    PetscInt   n;
+    PetscCall(CellLoopSetCell(m->dm, c, &cl));
+    PetscCall(DMPlexVecGetClosure(m->dm, NULL, m->ud, c, &n, &closure));
+    for (PetscInt q = 0; q < cl.Nq; q++) {
+      const PetscReal w = cl.weights[q] * cl.detJ[q];
+      PointState      ps;
+      PointReal       u_x[9], e[9], s[9];
+      PetscScalar     sd[9], eig[9];
+      CellLoopPointState(&cl, q, &ps);
+      CellLoopGradient(&cl, q, closure, u_x);
+      MechanicalStrain(dim, u_x, &cl.x[q * dim], m->ref, &ps, e);
+      Stress(ps.stiffness, e, s);
+      for (PetscInt i = 0; i < 3; i++)
+        for (PetscInt j = 0; j < 3; j++) {
+          sd[i * 3 + j]  = (PetscReal)s[i * 3 + j];
+          eig[i * 3 + j] = ps.eigenstrain[Voigt(i, j)];
+        }
+      for (PetscInt k = 0; k < 6; k++) {
+        A[AVG_SXX + k] += w * LaminateComponent(dim, sd, k);
+        A[AVG_EXX + k] += w * LaminateComponent(dim, eig, k);
+      }
+      A[AVG_TEMPERATURE] += w * PetscRealPart(cl.cs.temperature[StateFieldsNodeOf(m->sf, q)]);
+      vol += w;
+    }
+    PetscCall(DMPlexVecRestoreClosure(m->dm, NULL, m->ud, c, &n, &closure));
+    for (PetscInt k = AVG_TEMPERATURE; k < AVG_NUM; k++) A[k] /= vol;
+    A[AVG_LAYER]  = PetscRealPart(cl.cs.cell[CELL_LAYER]);
+    A[AVG_ACTIVE] = PetscRealPart(cl.cs.cell[CELL_ACTIVE]);
+  }
+  PetscCall(CellLoopEnd(&cl));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelGetMaxInPlaneStress(Model m, PetscReal smax[])
+{
+  PetscReal *avg, *local;
+  PetscInt   cStart, cEnd;
+
+  PetscFunctionBeginUser;
+  PetscCall(ModelGetCellAverages(m, &cStart, &cEnd, &avg));
+  PetscCall(PetscMalloc1(m->nlayers, &local));
+  for (PetscInt i = 0; i < m->nlayers; i++) local[i] = -1;
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    const PetscReal *A     = &avg[(c - cStart) * AVG_NUM];
+    const PetscInt   layer = (PetscInt)(A[AVG_LAYER] + 0.5);
+    if (A[AVG_ACTIVE] < 0.5) continue;
+    local[layer] = PetscMax(local[layer], PetscMax(PetscAbsReal(A[AVG_SXX]), PetscAbsReal(A[AVG_SYY])));
+  }
+  PetscCallMPI(MPI_Allreduce(local, smax, (PetscMPIInt)m->nlayers, MPIU_REAL, MPI_MAX, m->comm));
+  for (PetscInt i = 0; i < m->nlayers; i++)
+    if (smax[i] < 0) smax[i] = (PetscReal)NAN;
+  PetscCall(PetscFree(local));
+  PetscCall(PetscFree(avg));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ModelDestroy(Model *model)
+{
+  Model m = *model;
+
+  PetscFunctionBeginUser;
+  if (!m) PetscFunctionReturn(0);
+  PetscCall(ContextDestroy(&m->free));
+  PetscCall(ContextDestroy(&m->pressed));
+  PetscCall(VecDestroy(&m->ud));
+  PetscCall(StateFieldsDestroy(&m->sf));
+  PetscCall(PetscFEDestroy(&m->fe));
+  PetscCall(DMDestroy(&m->dm));
+  PetscCall(DMDestroy(&m->dm_base));
+  PetscCall(PetscFree2(m->layer_active, m->nz));
+  PetscCall(PetscFree2(m->ref, m->ref_unit));
+  PetscCall(PetscFree(m));
+  *model = NULL;
+  PetscFunctionReturn(0);
+}

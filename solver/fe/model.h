@@ -1,0 +1,90 @@
+#pragma once
+/* The finite-element model of the layered plate: DMPlex from the Gmsh mesh, a Q2 displacement field (the departure
+   from the laminate-theory reference state, reference-state.h), the state every point of every layer carries
+   (state-fields.h), rigid-body constraints that exert no force, and the solve (SNES Newton as iterative refinement
+   with a long-double residual around MUMPS LU by default; every SNES/KSP/PC option overridable under -fcclsim_).
+
+   The model takes the manufacturing history point by point, in step with the laminate-theory history of the same
+   process (ModelProcessHooks, process.h), which supplies the reference:
+   - a bond makes the cells of the bonding layers active, stress-free in the configuration the model has at that
+     moment: free, the solved state of the stack, edge boundary layers included (the new cells, void until then,
+     have followed it); pressed, the state the stack takes with its bottom face held flat (solved with that
+     constraint). Their eigenstrain is the total strain they have in that configuration;
+   - a temperature increment updates every active point: the stress it carries is kept while the modulus changes
+     (eps* <- eps - (E/E') (eps - eps*), the strain eps of the solved state), and the exact thermal strain of the
+     point's own temperature change is added (temperature may vary in plane);
+   - an etch makes cells void (the stiffness of a void, elasticity-kernels.h); the rest re-equilibrates.
+   The state a step leaves is the model's own, so a layer born on a stack that is not uniform inherits it.
+
+   Constraints. 3D full plate: 3-2-1 point constraints at the lowest active vertices of three columns, A = (0,0) all
+   components, B = (Lx/2,0) y and z, C = (0,Ly/2) z. 3D quarter: symmetry planes x = 0 (u_x = 0) and y = 0 (u_y = 0),
+   and u_z = 0 at A. 2D full section: A both components, B z. 2D half section: u_x = 0 on x = 0, u_z = 0 at A. The
+   pins follow the active stack: each sits on the lowest vertex of its column that belongs to an active cell. While
+   a press holds the stack, its bottom face is held at u_z = 0 instead of the z pins. The reference satisfies the
+   symmetry conditions itself, so they constrain the departure without loss. */
+#include <petscsnes.h>
+#include <petscdmplex.h>
+#include "plate-mesh.h"
+#include "process.h"
+
+typedef struct _n_Model *Model;
+
+/* The model's options (block "Finite-element model and solver", docs/cases.md):
+   -model_degree (default 2, 1 to 4): polynomial degree of the displacement;
+   -solver_laminate_reference (default true): solve for the departure from laminate theory; false solves for the plain
+     displacement, which loses digits on strongly curled 100 mm samples but checks the reference's neutrality;
+   -solver_stiffness element|pointwise (default element): how the stiffness matrix is assembled (element-assembly.h);
+   -solver_stiffness_verify: also assemble by PETSc's pointwise path, the element matrix whenever it is assembled and
+     the load at every solve, and stop if they differ;
+   -solver_refactor_iterations N (default 8): when the stiffness changes a little (a temperature increment with E(T)),
+     the last factorization is kept as the preconditioner until a solve needs more than N Krylov iterations;
+   -solver_blas_threads N (default 1): BLAS threads per rank (model.c, SetBlasThreads, says why 1). */
+typedef struct {
+  PetscBool use_reference, element_stiffness, verify_stiffness;
+  PetscInt  blas_threads, degree, refactor_iterations;
+} ModelOptions;
+PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options);
+PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], const ModelOptions *options, Model *model);
+PetscErrorCode ModelDestroy(Model *model);
+
+/* What the process tells the model (process.h); the context is the model. h: the laminate-theory history in the
+   model's mode (LAMINATE_PLATE in 3D, LAMINATE_CYLINDER in 2D), run in step. */
+extern const ProcessHooks ModelProcessHooks;
+/* Solves the current state if it is not solved yet (a step's end) */
+PetscErrorCode ModelSolve(Model model);
+
+/* A copy of the model's whole state (fields, departure, reference), for a later step that starts from it */
+typedef struct _n_ModelState *ModelState;
+PetscErrorCode ModelStateSave(Model model, ModelState *state);
+PetscErrorCode ModelStateRestore(Model model, ModelState state);
+PetscErrorCode ModelStateDestroy(ModelState *state);
+
+/* What the report needs (curl.h, field-output.h, summary.h) */
+MPI_Comm           ModelComm(Model model);
+PetscInt           ModelDim(Model model);
+const PlateMesh   *ModelPlate(Model model);
+Stack              ModelStack(Model model);
+DM                 ModelDM(Model model);        /* the mesh with the displacement field (of the free constraints) */
+const PetscScalar *ModelReference(Model model); /* the current reference array, reference-state.h */
+/* Bottom and top of the continuous active stack: the layers all of whose cells are active (m) */
+PetscErrorCode     ModelGetActiveRange(Model model, PetscReal *z_bottom, PetscReal *z_top);
+/* This rank's owned vertices on the plane z = zs: x, y and the departure's thickness-direction displacement, 3 per
+   vertex (the caller frees *xyw) */
+PetscErrorCode     ModelGetFaceNodes(Model model, PetscReal zs, PetscInt *n, PetscReal **xyw);
+/* The total displacement (reference + departure) at the vertices, into a vector of dm_v (a clone of ModelDM with one
+   3-component field on the vertices; the third component is 0 in 2D) */
+PetscErrorCode     ModelGetVertexDisplacement(Model model, DM dm_v, Vec uv);
+
+/* Cell averages of the solved state, per local cell, in laminate axes (z through the thickness): */
+enum { AVG_LAYER, AVG_ACTIVE, AVG_TEMPERATURE, AVG_SXX, AVG_SYY, AVG_SZZ, AVG_SYZ, AVG_SXZ, AVG_SXY, AVG_EXX, AVG_EYY, AVG_EZZ, AVG_EYZ, AVG_EXZ, AVG_EXY, AVG_NUM };
+/* avg[(c - cStart) * AVG_NUM + k] for the local cells cStart..cEnd of ModelDM: stresses (Pa) and eigenstrains (-) */
+PetscErrorCode ModelGetCellAverages(Model model, PetscInt *cStart, PetscInt *cEnd, PetscReal **avg);
+/* Largest |cell-averaged in-plane stress| (sigma_xx or sigma_yy; in 2D sigma_xx and the out-of-plane one) per layer,
+   Pa; NaN for a layer with no active cell */
+PetscErrorCode     ModelGetMaxInPlaneStress(Model model, PetscReal smax[]);
+
+typedef struct {
+  PetscInt       dofs, iterations; /* iterations: Krylov iterations so far */
+  PetscLogDouble time_setup, time_assembly, time_solve; /* s so far; time_solve includes time_assembly */
+} ModelStatistics;
+void ModelGetStatistics(Model model, ModelStatistics *stats);
