@@ -15,9 +15,11 @@ What it checks, and why each tolerance is what it is:
 - the active flags of every step are the summary's active_layers; and, independently of the summary, in the default
   process's etch states (docs/process.md: foil 1 = the first layer, foil 2 = the last) the etched foils are active = 0
   and were active = 1 in double_sided, the state they are etched from;
-- the curl map has the same time steps, and its k1 at the plate centre agrees with the summary's centre k1 to 1e-3:
-  the two come from different least-squares patches (a centre patch against a per-node one), which differ by 1e-4
-  on these meshes;
+- the curl map has the same time steps, and its k1 at the plate centre agrees with the summary's centre k1 to 1e-3
+  of the run's largest |k1|: the two come from different least-squares patches (a centre patch against a per-node
+  one) over a curvature that is not uniform (the FE state carries the edges' and the bonds' non-uniformity: 1 % over
+  the plate in the nearly flat laminated state of these coarse meshes), which makes them differ by 2.4e-4 1/m there,
+  1e-5 of the largest |k1|; a wrong sign, factor or state would be off by its whole size;
 - the curl map's w (the total mid-surface deflection) is 0 at the centre, to 1e-6 of the bowl below (measured 2e-9:
   the finite-element departure there is round-off), and at the node farthest from the centre it is the
   centre curvature's bowl, -(kxx x^2 + kyy y^2 + 2 kxy x y) / 2, to 2 % of its size: so its sign follows the
@@ -34,7 +36,8 @@ from paraview.simple import CellSize, XDMFReader
 from vtk.numpy_interface import dataset_adapter as dsa
 
 CELL_FIELDS = ["layer", "active", "temperature", "stress_xx", "stress_yy", "stress_zz", "stress_yz", "stress_xz",
-               "stress_xy", "von_mises", "eigenstrain_xx", "eigenstrain_yy", "eigenstrain_zz"]
+               "stress_xy", "von_mises", "eigenstrain_xx", "eigenstrain_yy", "eigenstrain_zz", "eigenstrain_yz",
+               "eigenstrain_xz", "eigenstrain_xy"]
 CURL_FIELDS = ["deflection", "w", "kappa_xx", "kappa_yy", "kappa_xy", "k1", "k2", "k1_angle", "R1", "R2"]
 failures = 0
 
@@ -120,12 +123,13 @@ for name, foils in etched.items():
 curl, curl_times = open_xdmf(os.path.join(run, "curlmap.xmf"))
 check(curl_times == times, "curlmap.xmf time steps %s = fields.xmf's" % curl_times)
 check(sorted(curl.PointData.keys()) == sorted(CURL_FIELDS), "curl map fields %s" % sorted(curl.PointData.keys()))
+k1_scale = max(abs(st["center_curvature_1_per_m"]["k1"]) for st in states)
 for k, (t, state) in enumerate(zip(curl_times, states)):
     data = fetch(curl, t)
     centre = int((data.Points[:, 0] ** 2 + data.Points[:, 1] ** 2).argmin())
     k1 = float(data.PointData["k1"][centre])
     ref = state["center_curvature_1_per_m"]["k1"]
-    check(close(k1, ref, 1e-3) and not math.isnan(k1), "step %d: curl map centre k1 %.9g = summary %.9g (1e-3)" % (k, k1, ref))
+    check(abs(k1 - ref) <= 1e-3 * k1_scale and not math.isnan(k1), "step %d: curl map centre k1 %.9g = summary %.9g (1e-3 of %.6g)" % (k, k1, ref, k1_scale))
     w, x, y = data.PointData["w"], data.Points[:, 0], data.Points[:, 1]
     far = int((x ** 2 + y ** 2).argmax())
     kappa = state["center_curvature_1_per_m"]

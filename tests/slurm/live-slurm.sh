@@ -4,7 +4,7 @@
 # 127.0.0.1 (tests/slurm/cluster.sh: its own munge key, ports, state and logs in a temporary directory), and then,
 # once with MpiDefault=none (SLURM's default) and once with MpiDefault=pmix, with the scripts post/sweep.py generates,
 # unchanged:
-# - submits a 6-point sweep with sbatch: an array of 1-rank points (1-3 and 5, a slower 3D one), a 2-rank point (4)
+# - submits a 6-point sweep with sbatch: an array of 1-rank points (1-3 and 5, a slower 3D one, ~30 s), a 2-rank point (4)
 #   as a second array with the default launcher (auto), and a 2-rank point (6) with --launch mpirun as a third;
 # - while point 5 runs, `status` shows it running in its SLURM task; then scancel cancels that task;
 # - waits for the queue to drain (bounded); points 1-4 and 6 are complete, 1-3 ran on 1 rank without a launcher, 4
@@ -61,8 +61,8 @@ set: {fcclsim_ksp_view: "::ascii_info"}
 axes:
   - {key: material_pi_ex1_alpha_ppm_per_K, name: pi_cte, values: [10, 15, 20, 25, 30, 12]}
   - {key: model, name: model, values: [2d, 2d, 2d, 2d, 3d, 2d]}
-  - {key: mesh_nx, name: nx, values: [6, 6, 6, 6, 10, 6]}
-  - {key: mesh_ny, name: ny, values: [6, 6, 6, 6, 10, 6]}
+  - {key: mesh_nx, name: nx, values: [6, 6, 6, 6, 4, 6]}
+  - {key: mesh_ny, name: ny, values: [6, 6, 6, 6, 4, 6]}
 YAML
 
 run_variant() {  # run_variant MPIDEFAULT
