@@ -202,13 +202,12 @@ class Mutator:
 
     def mutate(self, rng, text, argv):
         """One mutation of the text (or an option added to argv); returns the text and a description"""
-        name, fn, _ = rng.choices(self.KINDS, weights=[w for _, _, w in self.KINDS])[0]
+        _, fn, _ = rng.choices(self.KINDS, weights=[w for _, _, w in self.KINDS])[0]
         if fn is None:
             key, value = self.doc_key(rng, text), self.value(rng, text)
             argv += ["-" + key, value]
             return text, "command line -%s %s" % (key, value)
-        new, what = fn(self, rng, text)
-        return new, what
+        return fn(self, rng, text)
 
 
 MATERIALS = os.path.join(TOP, "cases", "materials")
