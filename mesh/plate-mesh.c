@@ -18,6 +18,25 @@ static PetscReal EstimatedDofs(const PlateMesh *pm, PetscInt elements_through)
   return 2 * (2 * f * pm->nx + 1) * nz;
 }
 
+/* A mesh file is a Gmsh .msh (PETSc picks its reader by the extension) that begins with $MeshFormat */
+static PetscErrorCode CheckMeshFile(MPI_Comm comm, const char file[])
+{
+  char      where[PETSC_MAX_PATH_LEN + 320], line[16] = "";
+  PetscBool msh;
+  FILE     *fp;
+
+  PetscFunctionBeginUser;
+  OptionWhere("-mesh_file", where, sizeof(where));
+  PetscCall(PetscStrendswith(file, ".msh", &msh));
+  PetscCheck(msh, comm, PETSC_ERR_USER_INPUT, "%s = %s: not a .msh file; give a mesh written by fcclsim-mesh", where, file);
+  fp = fopen(file, "r");
+  PetscCheck(fp, comm, PETSC_ERR_USER_INPUT, "%s = %s: no such file, or it cannot be read", where, file);
+  if (!fgets(line, sizeof(line), fp)) line[0] = 0;
+  fclose(fp);
+  PetscCheck(!strncmp(line, "$MeshFormat", 11), comm, PETSC_ERR_USER_INPUT, "%s = %s: not a Gmsh mesh (it does not begin with $MeshFormat); give a mesh written by fcclsim-mesh", where, file);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PlateMeshFromOptions(MPI_Comm comm, PetscInt elements_through, PlateMesh *pm)
 {
   PetscReal lx_mm = 100, ly_mm = 100, max_dofs = 2e7, dofs;
@@ -45,6 +64,7 @@ PetscErrorCode PlateMeshFromOptions(MPI_Comm comm, PetscInt elements_through, Pl
   pm->symmetry = (PlateSymmetry)symmetry;
   pm->lx       = lx_mm * 1e-3;
   pm->ly       = ly_mm * 1e-3;
+  if (pm->file[0] && !CaseHelp()) PetscCall(CheckMeshFile(comm, pm->file));
   dofs         = EstimatedDofs(pm, elements_through);
   PetscCheck(CaseHelp() || pm->model == MODEL_LAMINATE || dofs <= max_dofs, comm, PETSC_ERR_USER_INPUT, "%s: mesh_nx = %" PetscInt_FMT ", mesh_ny = %" PetscInt_FMT " and %" PetscInt_FMT " elements through the stack give about %.3g DOFs, more than mesh_max_dofs = %.3g: use a coarser mesh, or raise mesh_max_dofs", CaseSource(), pm->nx, pm->ny, elements_through, (double)dofs, (double)max_dofs);
   PetscFunctionReturn(0);
@@ -254,6 +274,31 @@ static PetscErrorCode GenerateAndWrite(const PlateMesh *pm, Stack stack, const c
   PetscFunctionReturn(0);
 }
 
+/* Gmsh merges points closer than its geometric tolerance, which is relative to the size of the model: a meshed sample
+   more than about 3e7 times larger than its thinnest element gives elements PETSc cannot read (measured: 3.3e7
+   meshes, 4e7 does not); the limit keeps a factor 3 from that. */
+#define PLATE_MAX_ASPECT 1e7
+
+static PetscReal ElementHeight(const Layer *layer)
+{
+  return layer->thickness / layer->elements;
+}
+
+static PetscErrorCode CheckAspect(const PlateMesh *pm, Stack stack)
+{
+  const PetscReal extent = (pm->symmetry == PLATE_QUARTER ? 0.5 : 1) * (pm->model == MODEL_3D ? PetscMax(pm->lx, pm->ly) : pm->lx);
+  const Layer    *thin   = StackLayer(stack, 0);
+  char            key[256], where[PETSC_MAX_PATH_LEN + 320];
+
+  PetscFunctionBeginUser;
+  for (PetscInt l = 1; l < StackSize(stack); l++)
+    if (ElementHeight(StackLayer(stack, l)) < ElementHeight(thin)) thin = StackLayer(stack, l);
+  PetscCall(PetscSNPrintf(key, sizeof(key), "-layers_%s_thickness_um", thin->name));
+  OptionWhere(key, where, sizeof(where));
+  PetscCheck(extent <= PLATE_MAX_ASPECT * ElementHeight(thin), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "%s = %g in %" PetscInt_FMT " element(s): the meshed sample (%g mm) is %.2g times this element's height, more than Gmsh can mesh (%g): thicken the layer, give it fewer elements (layers_%s_elements), or mesh a smaller sample", where, (double)(thin->thickness * 1e6), thin->elements, (double)(extent * 1e3), (double)(extent / ElementHeight(thin)), PLATE_MAX_ASPECT, thin->name);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode PlateMeshWriteSerial(const PlateMesh *pm, Stack stack, const char filename[])
 {
   char           tmpname[PETSC_MAX_PATH_LEN];
@@ -262,6 +307,7 @@ static PetscErrorCode PlateMeshWriteSerial(const PlateMesh *pm, Stack stack, con
 
   PetscFunctionBeginUser;
   PetscCheck(pm->model != MODEL_LAMINATE, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-model laminate needs no mesh: choose -model 3d or 2d");
+  PetscCall(CheckAspect(pm, stack));
   /* Gmsh chooses the format by extension, so the temporary name keeps .msh */
   PetscCall(PetscSNPrintf(tmpname, sizeof(tmpname), "%s.part%d.msh", filename, (int)getpid()));
   PetscCall(CheckWritable(filename, tmpname));

@@ -15,6 +15,7 @@ packages=(
   python3 python3-h5py python3-numpy python3-yaml python3-matplotlib  # petsc_gen_xdmf.py and post/
   paraview python3-paraview xvfb xauth  # pvpython for post/render-curl.py and the output tests (Xvfb if offscreen fails)
   calculix-ccx                        # CalculiX 2.20, the peer code of bench/vs-calculix and bench/calculix-nlgeom.py
+  valgrind                            # memcheck runs of tests/sanitizers (ASan/UBSan come with gcc)
 )
 for group in "$@"; do
   case $group in

@@ -18,10 +18,10 @@ typedef struct {
 static struct {
   char       source[PETSC_MAX_PATH_LEN];
   char       materials_dir[PETSC_MAX_PATH_LEN];
-  PetscBool  help;
+  PetscBool  help, loaded; /* loaded: the command line's keys are recorded */
   PetscInt   n, cap;
   KeyOrigin *key;
-} reg = {"command line", "", PETSC_FALSE, 0, 0, NULL};
+} reg = {"command line", "", PETSC_FALSE, PETSC_FALSE, 0, 0, NULL};
 
 const char *CaseSource(void) { return reg.source; }
 const char *CaseMaterialsDir(void) { return reg.materials_dir; }
@@ -71,7 +71,8 @@ void CaseKeyOrigin(const char key[], char origin[], size_t len)
 {
   const KeyOrigin *k = FindKey(key);
 
-  (void)PetscStrncpy(origin, k ? k->origin : "default", len);
+  /* before CaseLoad has recorded them, a key can only come from the command line (fcclsim_debug_errors) */
+  (void)PetscStrncpy(origin, k ? k->origin : reg.loaded ? "default" : "command line", len);
 }
 
 /* The whole file, read on rank 0 and broadcast, so that every rank checks the same text and fails alike */
@@ -403,6 +404,7 @@ PetscErrorCode CaseLoad(MPI_Comm comm, int argc, char **argv, PetscBool help)
   PetscFunctionBeginUser;
   reg.help = help;
   PetscCall(RecordCommandLine(comm, argc, argv));
+  reg.loaded = PETSC_TRUE;
   PetscCall(PetscTestDirectory(FCCLSIM_SOURCE_MATERIALS_DIR, 'r', &exists));
   PetscCall(PetscStrncpy(reg.materials_dir, exists ? FCCLSIM_SOURCE_MATERIALS_DIR : FCCLSIM_INSTALL_MATERIALS_DIR, sizeof(reg.materials_dir)));
   PetscOptionsBegin(comm, NULL, "Case (docs/cases.md)", "fcclsim");

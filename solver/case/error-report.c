@@ -47,11 +47,12 @@ static PetscErrorCode Begin(MPI_Comm comm, PetscBool help)
   PetscCallMPI(MPI_Comm_dup(comm, &report.comm));
   /* main() took -help out of argv to spare the user PETSc's generic list; the options blocks print when it is set */
   if (help) PetscCall(PetscOptionsSetValue(NULL, "-help", NULL));
+  /* before the first key is read: a bad value of it is a user error too */
+  PetscCall(PetscPushErrorHandler(Handler, NULL));
+  report.installed = PETSC_TRUE;
   PetscOptionsBegin(comm, NULL, "Error reporting", "fcclsim");
   PetscCall(OptionBool(PetscOptionsObject, "-fcclsim_debug_errors", "show PETSc's full trace for user-input errors too", report.debug, &report.debug, NULL));
   PetscOptionsEnd();
-  PetscCall(PetscPushErrorHandler(Handler, NULL));
-  report.installed = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
