@@ -24,32 +24,7 @@ static void Split(PetscInt n, const PetscScalar v[], PetscReal quantum, PetscSca
   }
 }
 
-/* The component each basis function of a vector PetscFE acts on, from its tabulated values */
-static PetscErrorCode BasisComponents(PetscTabulation T, PetscInt Nq, PetscInt comp[])
-{
-  const PetscInt Nb = T->Nb, Nc = T->Nc;
-
-  PetscFunctionBeginUser;
-  for (PetscInt b = 0; b < Nb; b++) {
-    PetscInt  nonzero = 0;
-    PetscReal big     = 0;
-
-    comp[b] = -1;
-    for (PetscInt c = 0; c < Nc; c++) {
-      PetscReal m = 0;
-      for (PetscInt q = 0; q < Nq; q++) m = PetscMax(m, PetscAbsReal(T->T[0][(q * Nb + b) * Nc + c]));
-      if (m > 0) nonzero++;
-      if (m > big) {
-        big     = m;
-        comp[b] = c;
-      }
-    }
-    PetscCheck(nonzero == 1, PETSC_COMM_SELF, PETSC_ERR_SUP, "basis function %" PetscInt_FMT " acts on %" PetscInt_FMT " components; element assembly needs one component per basis function (use -solver_stiffness pointwise)", b, nonzero);
-  }
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode CellLoopBegin(DM dm, StateFields sf, CellLoop *cl)
+PetscErrorCode CellLoopBegin(DM dm, CellGeometry geo, StateFields sf, CellLoop *cl)
 {
   PetscFE         fe;
   PetscQuadrature quad;
@@ -60,14 +35,13 @@ PetscErrorCode CellLoopBegin(DM dm, StateFields sf, CellLoop *cl)
   PetscCall(DMGetField(dm, 0, NULL, (PetscObject *)&fe));
   PetscCall(PetscFEGetQuadrature(fe, &quad));
   PetscCall(PetscQuadratureGetData(quad, NULL, NULL, &cl->Nq, NULL, &cl->weights));
-  PetscCall(PetscFEGetCellTabulation(fe, 1, &cl->T));
-  PetscCheck(cl->T->Nc == cl->dim && cl->T->cdim == cl->dim, PETSC_COMM_SELF, PETSC_ERR_SUP, "element assembly needs a %" PetscInt_FMT "-component field in %" PetscInt_FMT "D", cl->dim, cl->dim);
   PetscCheck(cl->Nq == StateFieldsNumPoints(sf), PETSC_COMM_SELF, PETSC_ERR_PLIB, "the state has %" PetscInt_FMT " points per cell, the displacement's quadrature %" PetscInt_FMT, StateFieldsNumPoints(sf), cl->Nq);
-  cl->Nb = cl->T->Nb;
-  cl->sf = sf;
-  PetscCall(PetscMalloc5(cl->Nb, &cl->comp, cl->Nq * cl->dim, &cl->x, cl->Nq * cl->dim * cl->dim, &cl->J, cl->Nq * cl->dim * cl->dim, &cl->invJ, cl->Nq, &cl->detJ));
-  PetscCall(PetscMalloc1(cl->Nq * cl->Nb * cl->dim, &cl->G));
-  PetscCall(BasisComponents(cl->T, cl->Nq, cl->comp));
+  cl->Nb   = CellGeometryNumBasis(geo);
+  cl->comp = CellGeometryComponents(geo);
+  cl->geo  = geo;
+  cl->sf   = sf;
+  PetscCall(DMPlexGetHeightStratum(dm, 0, &cl->cStart, NULL));
+  PetscCall(CellGeometryClosureOffsets(geo, dm, &cl->offsets));
   PetscCall(VecGetArray(StateFieldsVec(sf), &cl->state));
   PetscFunctionReturn(0);
 }
@@ -76,35 +50,42 @@ PetscErrorCode CellLoopEnd(CellLoop *cl)
 {
   PetscFunctionBeginUser;
   PetscCall(VecRestoreArray(StateFieldsVec(cl->sf), &cl->state));
-  PetscCall(PetscFree5(cl->comp, cl->x, cl->J, cl->invJ, cl->detJ));
-  PetscCall(PetscFree(cl->G));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode CellLoopSetCell(DM dm, PetscInt c, CellLoop *cl)
 {
-  const PetscInt dim = cl->dim, Nb = cl->Nb;
-  PetscFE        fe;
-  PetscQuadrature quad;
-
   PetscFunctionBeginUser;
-  PetscCall(DMGetField(dm, 0, NULL, (PetscObject *)&fe));
-  PetscCall(PetscFEGetQuadrature(fe, &quad));
-  PetscCall(DMPlexComputeCellGeometryFEM(dm, c, quad, cl->x, cl->J, cl->invJ, cl->detJ));
-  for (PetscInt q = 0; q < cl->Nq; q++) {
-    const PetscReal *iJ = &cl->invJ[q * dim * dim];
-    PetscCheck(cl->detJ[q] > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "cell %" PetscInt_FMT " is inverted (det J = %g at quadrature point %" PetscInt_FMT ")", c, (double)cl->detJ[q], q);
-    /* grad_x phi = invJ^T grad_xi phi */
-    for (PetscInt b = 0; b < Nb; b++) {
-      const PetscReal *ref = &cl->T->T[1][((q * Nb + b) * dim + cl->comp[b]) * dim];
-      for (PetscInt d = 0; d < dim; d++) {
-        PetscReal g = 0;
-        for (PetscInt k = 0; k < dim; k++) g += ref[k] * iJ[k * dim + d];
-        cl->G[(q * Nb + b) * dim + d] = g;
-      }
-    }
-  }
+  (void)dm;
+  cl->c = c;
+  CellGeometryCell(cl->geo, c, &cl->x, &cl->detJ, &cl->G);
   PetscCall(StateFieldsCell(cl->sf, cl->state, c, &cl->cs));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode CellLoopGetClosure(DM dm, const CellLoop *cl, Vec loc, const PetscScalar a[], PetscScalar closure[])
+{
+  PetscFunctionBeginUser;
+  if (cl->offsets) {
+    const PetscInt *o = &cl->offsets[(cl->c - cl->cStart) * cl->Nb];
+    for (PetscInt b = 0; b < cl->Nb; b++) closure[b] = a[o[b]];
+  } else {
+    PetscScalar *v = NULL;
+    PetscInt     n;
+    PetscCall(DMPlexVecGetClosure(dm, NULL, loc, cl->c, &n, &v));
+    PetscCall(PetscArraycpy(closure, v, cl->Nb));
+    PetscCall(DMPlexVecRestoreClosure(dm, NULL, loc, cl->c, &n, &v));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode CellLoopAddClosure(DM dm, const CellLoop *cl, Vec loc, PetscScalar a[], const PetscScalar values[])
+{
+  PetscFunctionBeginUser;
+  if (cl->offsets) {
+    const PetscInt *o = &cl->offsets[(cl->c - cl->cStart) * cl->Nb];
+    for (PetscInt b = 0; b < cl->Nb; b++) a[o[b]] += values[b];
+  } else PetscCall(DMPlexVecSetClosure(dm, NULL, loc, cl->c, values, ADD_VALUES));
   PetscFunctionReturn(0);
 }
 
@@ -126,7 +107,8 @@ void CellLoopPointState(const CellLoop *cl, PetscInt q, PointState *ps)
 }
 
 /* K = the element stiffness of the current cell (Nb x Nb, row-major): K_ab = sum_q w B_a . (C B_b), where B_b has
-   the gradient G_b[j] at Voigt position V(c(b), j) (engineering shear) */
+   the gradient G_b[j] at Voigt position V(c(b), j) (engineering shear). CB holds (C B_b)_P as [P][b], so that the
+   inner loop over b runs along contiguous memory. */
 static void ElementStiffness(const CellLoop *cl, PetscScalar K[], PetscScalar CB[])
 {
   const PetscInt     dim = cl->dim, Nb = cl->Nb;
@@ -141,14 +123,18 @@ static void ElementStiffness(const CellLoop *cl, PetscScalar K[], PetscScalar CB
       for (PetscInt P = 0; P < VOIGT_N; P++) {
         PetscScalar v = 0;
         for (PetscInt j = 0; j < dim; j++) v += StiffnessEntry(C, P, Voigt(cl->comp[b], j)) * G[b * dim + j];
-        CB[b * VOIGT_N + P] = v;
+        CB[P * Nb + b] = w * v;
       }
     for (PetscInt a = 0; a < Nb; a++) {
-      const PetscInt ca = cl->comp[a];
-      for (PetscInt b = a; b < Nb; b++) {
-        PetscScalar k = 0;
-        for (PetscInt j = 0; j < dim; j++) k += G[a * dim + j] * CB[b * VOIGT_N + Voigt(ca, j)];
-        K[a * Nb + b] += w * k;
+      const PetscInt   ca = cl->comp[a];
+      const PetscReal *ga = &G[a * dim];
+      PetscScalar     *Ka = &K[a * Nb];
+      if (dim == 3) {
+        const PetscScalar *c0 = &CB[Voigt(ca, 0) * Nb], *c1 = &CB[Voigt(ca, 1) * Nb], *c2 = &CB[Voigt(ca, 2) * Nb];
+        for (PetscInt b = a; b < Nb; b++) Ka[b] += ga[0] * c0[b] + ga[1] * c1[b] + ga[2] * c2[b];
+      } else {
+        const PetscScalar *c0 = &CB[Voigt(ca, 0) * Nb], *c1 = &CB[Voigt(ca, 1) * Nb];
+        for (PetscInt b = a; b < Nb; b++) Ka[b] += ga[0] * c0[b] + ga[1] * c1[b];
       }
     }
   }
@@ -178,7 +164,7 @@ static PetscReal ElementStiffnessMax(const CellLoop *cl)
   return kmax;
 }
 
-PetscErrorCode ElementAssemblyStiffness(DM dm, StateFields sf, Mat A)
+PetscErrorCode ElementAssemblyStiffness(DM dm, CellGeometry geo, StateFields sf, Mat A)
 {
   CellLoop     cl;
   Mat          Alo;
@@ -187,7 +173,7 @@ PetscErrorCode ElementAssemblyStiffness(DM dm, StateFields sf, Mat A)
   PetscInt     cStart, cEnd, Nb2;
 
   PetscFunctionBeginUser;
-  PetscCall(CellLoopBegin(dm, sf, &cl));
+  PetscCall(CellLoopBegin(dm, geo, sf, &cl));
   Nb2 = cl.Nb * cl.Nb;
   PetscCall(PetscMalloc4(Nb2, &K, Nb2, &hi, Nb2, &lo, cl.Nb * VOIGT_N, &CB));
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
@@ -243,12 +229,13 @@ static void ElementResidual(const CellLoop *cl, const PetscScalar ref[], const P
   }
 }
 
-PetscErrorCode ElementAssemblyResidual(DM dm, StateFields sf, const PetscScalar ref[], Vec u, Vec F, PetscReal *terms_max)
+PetscErrorCode ElementAssemblyResidual(DM dm, CellGeometry geo, StateFields sf, const PetscScalar ref[], Vec u, Vec F, PetscReal *terms_max)
 {
   CellLoop     cl;
   Vec          uloc, hi, lo, Flo;
-  PointReal   *res, *abs_r, emax = 0, tmax = 0;
-  PetscScalar *closure = NULL, *h, *l;
+  PointReal         *res, *abs_r, emax = 0, tmax = 0;
+  PetscScalar       *closure, *h, *l, *ha, *la;
+  const PetscScalar *ua;
   PetscReal    quantum;
   PetscInt     cStart, cEnd, Nb;
 
@@ -258,24 +245,22 @@ PetscErrorCode ElementAssemblyResidual(DM dm, StateFields sf, const PetscScalar 
   PetscCall(VecZeroEntries(uloc));
   PetscCall(DMPlexInsertBoundaryValues(dm, PETSC_TRUE, uloc, 0.0, NULL, NULL, NULL)); /* the constrained values */
   PetscCall(DMGlobalToLocal(dm, u, INSERT_VALUES, uloc));
-  PetscCall(CellLoopBegin(dm, sf, &cl));
+  PetscCall(CellLoopBegin(dm, geo, sf, &cl));
   Nb = cl.Nb;
   /* the element residuals are Nb numbers per cell: kept from the pass that finds the quantum */
-  PetscCall(PetscMalloc4((cEnd - cStart) * Nb, &res, Nb, &abs_r, Nb, &h, Nb, &l));
+  PetscCall(PetscMalloc5((cEnd - cStart) * Nb, &res, Nb, &abs_r, Nb, &h, Nb, &l, Nb, &closure));
+  PetscCall(VecGetArrayRead(uloc, &ua));
   for (PetscInt c = cStart; c < cEnd; c++) {
     PointReal *r = &res[(c - cStart) * Nb];
-    PetscInt   n;
     PetscCall(CellLoopSetCell(dm, c, &cl));
-    PetscCall(DMPlexVecGetClosure(dm, NULL, uloc, c, &n, &closure));
+    PetscCall(CellLoopGetClosure(dm, &cl, uloc, ua, closure));
     ElementResidual(&cl, ref, closure, r, abs_r);
-    PetscCall(DMPlexVecRestoreClosure(dm, NULL, uloc, c, &n, &closure));
     for (PetscInt b = 0; b < Nb; b++) {
       emax = PetscMax(emax, fabsl(r[b]));
       tmax = PetscMax(tmax, abs_r[b]);
     }
   }
-  PetscCall(CellLoopEnd(&cl));
-  PetscCall(DMRestoreLocalVector(dm, &uloc));
+  PetscCall(VecRestoreArrayRead(uloc, &ua));
   PetscCall(SplitQuantum(PetscObjectComm((PetscObject)dm), (PetscReal)emax, &quantum));
   if (terms_max) {
     *terms_max = (PetscReal)tmax;
@@ -285,16 +270,23 @@ PetscErrorCode ElementAssemblyResidual(DM dm, StateFields sf, const PetscScalar 
   PetscCall(DMGetLocalVector(dm, &lo));
   PetscCall(VecZeroEntries(hi));
   PetscCall(VecZeroEntries(lo));
+  PetscCall(VecGetArray(hi, &ha));
+  PetscCall(VecGetArray(lo, &la));
   for (PetscInt c = cStart; c < cEnd; c++) {
     const PointReal *r = &res[(c - cStart) * Nb];
     for (PetscInt b = 0; b < Nb; b++) { /* as Split, from the long double value: v_lo keeps what double would drop */
       h[b] = rintl(r[b] / quantum) * quantum;
       l[b] = (PetscReal)(r[b] - (PointReal)PetscRealPart(h[b]));
     }
-    PetscCall(DMPlexVecSetClosure(dm, NULL, hi, c, h, ADD_VALUES));
-    PetscCall(DMPlexVecSetClosure(dm, NULL, lo, c, l, ADD_VALUES));
+    cl.c = c;
+    PetscCall(CellLoopAddClosure(dm, &cl, hi, ha, h));
+    PetscCall(CellLoopAddClosure(dm, &cl, lo, la, l));
   }
-  PetscCall(PetscFree4(res, abs_r, h, l));
+  PetscCall(VecRestoreArray(hi, &ha));
+  PetscCall(VecRestoreArray(lo, &la));
+  PetscCall(CellLoopEnd(&cl));
+  PetscCall(DMRestoreLocalVector(dm, &uloc));
+  PetscCall(PetscFree5(res, abs_r, h, l, closure));
   PetscCall(VecDuplicate(F, &Flo));
   PetscCall(VecZeroEntries(F));
   PetscCall(VecZeroEntries(Flo));

@@ -25,35 +25,40 @@
    Both work for any Lagrange degree and dimension of a vector field whose basis functions each act on one component. */
 #include <petscdmplex.h>
 #include <petscfe.h>
+#include "cell-geometry.h"
 #include "state-fields.h"
 
-/* What every cell loop needs: the displacement's tabulation and quadrature, the cell's geometry and the physical
-   gradients of its basis functions at every quadrature point, and the cell's state */
+/* What every cell loop needs: the displacement's quadrature, the current cell's geometry and physical gradients of
+   its basis functions at every quadrature point (cell-geometry.h, computed once), and the cell's state */
 typedef struct {
-  PetscInt         dim, Nb, Nq;
-  PetscTabulation  T;
+  PetscInt         dim, Nb, Nq, c, cStart;
   const PetscReal *weights;
-  PetscInt        *comp;               /* the component each basis function acts on */
-  PetscReal       *x, *J, *invJ, *detJ; /* per quadrature point */
-  PetscReal       *G;                  /* [q][b][d]: the gradient of basis function b's component at point q */
+  const PetscInt  *comp;     /* the component each basis function acts on */
+  const PetscReal *x, *detJ; /* per quadrature point, of cell c */
+  const PetscReal *G;        /* [q][b][d]: the gradient of basis function b's component at point q */
+  const PetscInt  *offsets;  /* closure offsets in local vectors (cell-geometry.h), or NULL */
+  CellGeometry     geo;
   StateFields      sf;
-  PetscScalar     *state;              /* the state's local array */
-  CellState        cs;                 /* of the current cell */
+  PetscScalar     *state;    /* the state's local array */
+  CellState        cs;       /* of the current cell */
 } CellLoop;
 
-PetscErrorCode CellLoopBegin(DM dm, StateFields sf, CellLoop *cl);
+PetscErrorCode CellLoopBegin(DM dm, CellGeometry geo, StateFields sf, CellLoop *cl);
 PetscErrorCode CellLoopEnd(CellLoop *cl);
-/* Geometry, gradients and state of cell c (an inverted cell is an error) */
+/* Geometry, gradients and state of cell c */
 PetscErrorCode CellLoopSetCell(DM dm, PetscInt c, CellLoop *cl);
+/* The current cell's closure values of the local vector loc (its array a) into closure[Nb]; adds values[Nb] to them */
+PetscErrorCode CellLoopGetClosure(DM dm, const CellLoop *cl, Vec loc, const PetscScalar a[], PetscScalar closure[]);
+PetscErrorCode CellLoopAddClosure(DM dm, const CellLoop *cl, Vec loc, PetscScalar a[], const PetscScalar values[]);
 /* The departure's gradient (dim x dim) at point q from the cell's closure values, in point arithmetic */
 void           CellLoopGradient(const CellLoop *cl, PetscInt q, const PetscScalar closure[], PointReal u_x[]);
 /* The state of point q of the current cell */
 void           CellLoopPointState(const CellLoop *cl, PetscInt q, PointState *ps);
 
 /* Assemble A (zeroed here, assembled on return): dm carries the displacement as field 0 */
-PetscErrorCode ElementAssemblyStiffness(DM dm, StateFields sf, Mat A);
+PetscErrorCode ElementAssemblyStiffness(DM dm, CellGeometry geo, StateFields sf, Mat A);
 /* F = F(u), the residual of the weak form (elasticity-kernels.h) at the departure u (global; the constrained values
    from the DM's essential boundary conditions), with the reference array ref (reference-state.h): each element's
    residual in point arithmetic (long double), summed split, rounded once. terms_max (or NULL): the largest sum of the
    magnitudes of the terms of an element residual entry, the scale of the round-off of a residual summed in double. */
-PetscErrorCode ElementAssemblyResidual(DM dm, StateFields sf, const PetscScalar ref[], Vec u, Vec F, PetscReal *terms_max);
+PetscErrorCode ElementAssemblyResidual(DM dm, CellGeometry geo, StateFields sf, const PetscScalar ref[], Vec u, Vec F, PetscReal *terms_max);

@@ -38,7 +38,8 @@ static Problem problem;
 
 /* -assembly element: the model's own residual and matrix (element-assembly.h), as the model drives them */
 typedef struct {
-  StateFields sf;
+  StateFields  sf;
+  CellGeometry geo;
 } ElementContext;
 
 static PetscErrorCode ElementFunction(SNES snes, Vec X, Vec F, void *ptr)
@@ -47,7 +48,7 @@ static PetscErrorCode ElementFunction(SNES snes, Vec X, Vec F, void *ptr)
 
   PetscFunctionBeginUser;
   PetscCall(SNESGetDM(snes, &dm));
-  PetscCall(ElementAssemblyResidual(dm, ((ElementContext *)ptr)->sf, problem.ref, X, F, NULL));
+  PetscCall(ElementAssemblyResidual(dm, ((ElementContext *)ptr)->geo, ((ElementContext *)ptr)->sf, problem.ref, X, F, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -57,7 +58,7 @@ static PetscErrorCode ElementJacobian(SNES snes, Vec X, Mat J, Mat P, void *ptr)
 
   PetscFunctionBeginUser;
   PetscCall(SNESGetDM(snes, &dm));
-  PetscCall(ElementAssemblyStiffness(dm, ((ElementContext *)ptr)->sf, P));
+  PetscCall(ElementAssemblyStiffness(dm, ((ElementContext *)ptr)->geo, ((ElementContext *)ptr)->sf, P));
   PetscFunctionReturn(0);
 }
 
@@ -235,6 +236,7 @@ static PetscErrorCode Solve(MPI_Comm comm, PetscInt n, PetscBool element, PetscR
   PetscCall(DMAddBoundary(dm, DM_BC_ESSENTIAL, "wall", marker, 1, &one, 0, dim, comps, (void (*)(void))ExactDeparture, NULL, NULL, NULL));
   PetscCall(DMSetAuxiliaryVec(dm, NULL, 0, 0, StateFieldsVec(sf)));
   ectx.sf = sf;
+  PetscCall(CellGeometryCreate(dm, fe, &ectx.geo));
   if (element) {
     PetscCall(DMSNESSetFunction(dm, ElementFunction, &ectx));
     PetscCall(DMSNESSetJacobian(dm, ElementJacobian, &ectx));
@@ -261,6 +263,7 @@ static PetscErrorCode Solve(MPI_Comm comm, PetscInt n, PetscBool element, PetscR
   PetscCall(VecDestroy(&u));
   PetscCall(SNESDestroy(&snes));
   PetscCall(StateFieldsDestroy(&sf));
+  PetscCall(CellGeometryDestroy(&ectx.geo));
   PetscCall(PetscFEDestroy(&fe));
   PetscCall(DMDestroy(&dm));
   PetscFunctionReturn(0);

@@ -1,0 +1,33 @@
+#pragma once
+/* What every cell loop needs of the mesh that does not change while a history runs, computed once: per cell, the
+   quadrature points' coordinates, det J, and the physical gradients of the displacement's basis functions at every
+   point; and where each closure value of a cell sits in a local vector.
+
+   Why a cache: the history visits every cell many times (each refinement round's residual, each temperature
+   increment's state update, each assembly), and recomputing the geometry and the gradients (invJ^T grad_xi phi, 6561
+   products per Q2 hexahedron) and walking the closure was most of the time of those loops (measured: 40 % of a 3D
+   history on the 100 mm plate, docs/process.md). The price is memory: 8 (Nq dim Nb + Nq (dim + 1)) + 4 Nb bytes per
+   cell, 18.7 kB for a Q2 hexahedron, 3-4 % of a direct solve's peak (bench/plate-3d.py).
+
+   The closure offsets come from PETSc's own closure indices of the local section, and are checked once against
+   DMPlexVecGetClosure on a vector of known values: if a mesh's orientations made them differ, the loops fall back
+   to PETSc's closure calls (CellGeometryClosure returns NULL). */
+#include <petscdmplex.h>
+#include <petscfe.h>
+
+typedef struct _n_CellGeometry *CellGeometry;
+
+/* Collective. dm: the model's mesh with the displacement element fe as field 0; every DM the loops later see is a
+   clone of it with the same field, so the same local layout (checked where it is used). An inverted cell is a user
+   error naming the cell. */
+PetscErrorCode   CellGeometryCreate(DM dm, PetscFE fe, CellGeometry *geo);
+PetscErrorCode   CellGeometryDestroy(CellGeometry *geo);
+/* The component each basis function acts on ([Nb]; one per function, else CellGeometryCreate fails), and Nb */
+const PetscInt  *CellGeometryComponents(CellGeometry geo);
+PetscInt         CellGeometryNumBasis(CellGeometry geo);
+/* Cell c's quadrature points [Nq][dim], det J [Nq] and gradients G [Nq][Nb][dim] (of basis function b's component) */
+void             CellGeometryCell(CellGeometry geo, PetscInt c, const PetscReal **x, const PetscReal **detJ, const PetscReal **G);
+/* The closure offsets of every cell of dm in its local vectors, [c - cStart][Nb], or NULL: use the closure calls. dm is
+   the mesh the geometry was made on or a DM with the same cells and field; its local section is checked once against
+   the offsets' (the constraints of a solve's DM do not move local offsets). */
+PetscErrorCode   CellGeometryClosureOffsets(CellGeometry geo, DM dm, const PetscInt **offsets);
