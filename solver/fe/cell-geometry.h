@@ -5,13 +5,13 @@
 
    Why a cache: the history visits every cell many times (each refinement round's residual, each temperature
    increment's state update, each assembly), and recomputing the geometry and the gradients (invJ^T grad_xi phi, 6561
-   products per Q2 hexahedron) and walking the closure was most of the time of those loops (measured: 40 % of a 3D
-   history on the 100 mm plate, docs/process.md). The price is memory: 8 (Nq dim Nb + Nq (dim + 1)) + 4 Nb bytes per
-   cell, 18.7 kB for a Q2 hexahedron, 3-4 % of a direct solve's peak (bench/plate-3d.py).
+   products per Q2 hexahedron) on every visit took 27 % of a 3D history on the 100 mm plate (perf, bench/plate-3d.py
+   at nx 8). The price is memory: 8 (Nq dim Nb + Nq (dim + 1)) + 4 Nb bytes per cell (32-bit PetscInt), 18.7 kB for
+   a Q2 hexahedron, 3-4 % of a direct solve's peak.
 
-   The closure offsets come from PETSc's own closure indices of the local section, and are checked once against
-   DMPlexVecGetClosure on a vector of known values: if a mesh's orientations made them differ, the loops fall back
-   to PETSc's closure calls (CellGeometryClosure returns NULL). */
+   The closure offsets are read off DMPlexVecGetClosure of a local vector holding its own indices, once per local
+   layout: if a closure is not a plain gather (an orientation flip) or a DM's layout differs, the loops fall back to
+   PETSc's closure calls (CellGeometryClosureOffsets gives NULL). */
 #include <petscdmplex.h>
 #include <petscfe.h>
 

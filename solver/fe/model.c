@@ -521,7 +521,7 @@ static PetscErrorCode RefinementConverged(SNES snes, PetscInt it, PetscReal xnor
    the iterative refinement, its residual summed in long double. The stiffness is SPD (pins remove the rigid-body
    modes, voids keep a small positive stiffness), so MUMPS factors it as LDL^T without pivoting (MAT_SPD: without it
    MUMPS pivots for symmetric indefinite matrices and stalls on the voids' tiny pivots); measured on the 100 mm plate
-   at 35k DOFs, 2.9 s against LU's 5.1 s for two factorizations and 570 against 706 MB (bench/plate-3d.py). The inner
+   at 35k DOFs, 2.9 s against LU's 5.1 s for two factorizations and 554 against 706 MB peak (bench/plate-3d.py). The inner
    GMRES needs only 1e-2: a round's gain is capped near 1e-2 by the matrix's rounding in bending anyway
    (RefinementConverged), so tighter inner solves spend solves with the factors on digits the next residual discards.
    Every option under the prefix fcclsim_. */
@@ -768,8 +768,8 @@ static PetscReal ReferenceScale(Model m, const PetscScalar ref[])
    double, on the residual of the element operator in long double): stop when the corrections still to come, the
    geometric series of the last ratio rho = |Y_k| / |Y_k-1| (|Y_k| rho / (1 - rho)), are below -solver_refinement_rtol
    of X; when a correction moves X by less than 1e-14 of its size; or when the corrections no longer halve: they have
-   reached the floor that the solution's own precision sets. The corrections decide, not the residual: on a 100 mm plate with um layers the rounding of the matrix to
-   double shifts its softest (bending) modes by ~1e-2, so each round gains only ~2 digits there while the residual's
+   reached the floor that the solution's own precision sets. The corrections decide, not the residual: on a 100 mm
+   plate with um layers the rounding of the matrix to double shifts its softest (bending) modes by ~1e-2, so each round gains only ~2 digits there while the residual's
    largest entries, in the stiff modes, sit at their round-off floor from the first round (measured: corrections 1e-2,
    6e-4, 4e-5, ... on tests/model/five-layer.yaml at 100 mm, the residual flat at 1e-11 of the load). A floor above
    1e-6 of the load would be a problem beyond long double (measured 1e-14 to 6e-11 on 100 mm plates), and corrections
@@ -806,12 +806,13 @@ static PetscErrorCode RefinementConverged(SNES snes, PetscInt it, PetscReal xnor
   if (ny <= 1e-14 * nx) *reason = SNES_CONVERGED_SNORM_RELATIVE;
   else if (ctx->last_y < PETSC_MAX_REAL && ny <= 0.5 * ctx->last_y && ny * (ny / ctx->last_y) / (1 - ny / ctx->last_y) <= m->opt.refinement_rtol * nx) *reason = SNES_CONVERGED_SNORM_RELATIVE;
   else if (ny > 0.5 * ctx->last_y) {
-    const PetscReal f = PetscMin(nf, ctx->last_f);
-    if (ctx->reusing && !(f <= 1e-6 * ctx->norm_b || nx <= 1e-12 * ReferenceScale(m, ctx->ref))) { /* SolveOnce factors and retries */
+    const PetscReal f        = PetscMin(nf, ctx->last_f);
+    const PetscBool at_floor = (PetscBool)(f <= 1e-6 * ctx->norm_b || nx <= 1e-12 * ReferenceScale(m, ctx->ref));
+    if (!at_floor && ctx->reusing) { /* kept factors of an earlier stiffness: SolveOnce factors and retries */
       *reason = SNES_DIVERGED_LINEAR_SOLVE;
       PetscFunctionReturn(0);
     }
-    PetscCheck(f <= 1e-6 * ctx->norm_b || nx <= 1e-12 * ReferenceScale(m, ctx->ref), m->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: iterative refinement stalls with the residual at %g of the load (the inner KSP, -fcclsim_ksp_*/-fcclsim_pc_*, does not reduce it; see -fcclsim_ksp_monitor)", (double)(f / ctx->norm_b));
+    PetscCheck(at_floor, m->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: iterative refinement stalls with the residual at %g of the load (the inner KSP, -fcclsim_ksp_*/-fcclsim_pc_*, does not reduce it; see -fcclsim_ksp_monitor)", (double)(f / ctx->norm_b));
     ctx->take_back = (PetscBool)(ny > ctx->last_y);
     *reason        = SNES_CONVERGED_SNORM_RELATIVE;
   } else if (ctx->reusing && it >= 12) *reason = SNES_DIVERGED_LINEAR_SOLVE; /* kept factors too stale to refine fast: SolveOnce factors and retries */
