@@ -7,6 +7,7 @@ static const char usage[] = "fcclsim-mesh: structured layered-plate meshes (3D h
 #include "case.h"
 #include "option-read.h"
 #include "plate-mesh.h"
+#include "process.h"
 
 /* the keys this tool reads; a case's solver keys are left to fcclsim */
 static const char *const mesh_namespaces[] = {"layers", "mesh_", "plate_", "model", NULL};
@@ -17,7 +18,7 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   char      output[PETSC_MAX_PATH_LEN] = "plate.msh";
   PlateMesh pm;
   Stack     stack;
-  PetscBool view = PETSC_FALSE;
+  PetscBool view = PETSC_FALSE, patterned;
 
   PetscFunctionBeginUser;
   PetscCall(CaseLoad(comm, argc, argv, help));
@@ -26,7 +27,8 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   PetscCall(OptionBool(PetscOptionsObject, "-mesh_view", "print the stack and the mesh parameters", view, &view, NULL));
   PetscOptionsEnd();
   PetscCall(StackCreateFromOptions(comm, &stack));
-  PetscCall(PlateMeshFromOptions(comm, StackElementsThrough(stack), &pm));
+  PetscCall(ProcessOptionsHavePattern(comm, &patterned));
+  PetscCall(PlateMeshFromOptions(comm, StackElementsThrough(stack), patterned, &pm));
   PetscCall(CaseCheckUnusedKeys(comm, mesh_namespaces));
   if (!help) {
     if (view) {

@@ -37,10 +37,10 @@ static PetscErrorCode CheckMeshFile(MPI_Comm comm, const char file[])
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PlateMeshFromOptions(MPI_Comm comm, PetscInt elements_through, PlateMesh *pm)
+PetscErrorCode PlateMeshFromOptions(MPI_Comm comm, PetscInt elements_through, PetscBool patterned, PlateMesh *pm)
 {
   PetscReal lx_mm = 100, ly_mm = 100, max_dofs = 2e7, dofs;
-  PetscInt  model = MODEL_3D, symmetry = PLATE_QUARTER;
+  PetscInt  model = MODEL_3D, symmetry = patterned ? PLATE_FULL : PLATE_QUARTER;
 
   PetscFunctionBeginUser;
   pm->nx         = 16;
@@ -52,7 +52,7 @@ PetscErrorCode PlateMeshFromOptions(MPI_Comm comm, PetscInt elements_through, Pl
   PetscCall(OptionChoice(PetscOptionsObject, "-model", "3d: layered solid; 2d: generalized-plane-strain x-z section; laminate: laminate theory only", ModelKindNames, model, &model, NULL));
   PetscCall(OptionReal(PetscOptionsObject, "-plate_lx_mm", "sample length along x, mm", lx_mm, 1e-2, 1e4, &lx_mm, NULL));
   PetscCall(OptionReal(PetscOptionsObject, "-plate_ly_mm", "sample width along y, mm", ly_mm, 1e-2, 1e4, &ly_mm, NULL));
-  PetscCall(OptionChoice(PetscOptionsObject, "-plate_symmetry", "quarter: symmetry planes x = 0 and y = 0 (2D: a half section); full: the whole sample", PlateSymmetryNames, symmetry, &symmetry, NULL));
+  PetscCall(OptionChoice(PetscOptionsObject, "-plate_symmetry", "quarter: symmetry planes x = 0 and y = 0 (2D: a half section); full: the whole sample (the default with a pattern)", PlateSymmetryNames, symmetry, &symmetry, NULL));
   PetscCall(OptionInt(PetscOptionsObject, "-mesh_nx", "elements from the centre to the free edge along x", pm->nx, 1, 100000, &pm->nx, NULL));
   PetscCall(OptionInt(PetscOptionsObject, "-mesh_ny", "elements from the centre to the free edge along y", pm->ny, 1, 100000, &pm->ny, NULL));
   PetscCall(OptionReal(PetscOptionsObject, "-mesh_edge_ratio", "element size at the free edge / at the centre (1: uniform; < 1 refines toward the edges)", pm->edge_ratio, 1e-3, 1e3, &pm->edge_ratio, NULL));

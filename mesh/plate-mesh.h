@@ -8,7 +8,8 @@
    Options (block "Plate and mesh"; ranges in `fcclsim -help`):
      -model 3d|2d|laminate         which model (laminate needs no mesh)
      -plate_lx_mm, -plate_ly_mm    sample size in mm (default 100 x 100)
-     -plate_symmetry full|quarter  default quarter
+     -plate_symmetry full|quarter  default quarter; full when an etch has a pattern (a pattern has no symmetry in
+                                   general)
      -mesh_nx, -mesh_ny            elements from the centre to the free edge along x and y (default 16)
      -mesh_edge_ratio R            size of the element at the free edge / size at the centre (default 1, uniform;
                                    R < 1 refines toward the free edges, where the bending boundary layer sits)
@@ -45,8 +46,9 @@ typedef struct {
   PetscBool     gmsh_verbose;
 } PlateMesh;
 
-/* Collective. elements_through: the elements through the whole stack, for the size check */
-PetscErrorCode PlateMeshFromOptions(MPI_Comm comm, PetscInt elements_through, PlateMesh *pm);
+/* Collective. elements_through: the elements through the whole stack, for the size check; patterned: an etch has a
+   pattern (the default symmetry is then full) */
+PetscErrorCode PlateMeshFromOptions(MPI_Comm comm, PetscInt elements_through, PetscBool patterned, PlateMesh *pm);
 /* Builds the mesh on rank 0 of comm (Gmsh is serial) and writes it atomically: a temporary file renamed when complete.
    Collective: every rank returns the error if rank 0 fails. */
 PetscErrorCode PlateMeshWrite(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char filename[]);

@@ -141,6 +141,16 @@ static PetscErrorCode PrintState(MPI_Comm comm, PetscInt k, const ProcessStep *s
   PetscFunctionReturn(0);
 }
 
+/* The part of the sample the model covers: a quarter model the quadrant x, y >= 0, the 2D model the section y = 0 */
+static PatternBox ModelledArea(const PlateMesh *pm)
+{
+  PatternBox a = {-pm->lx / 2, pm->lx / 2, -pm->ly / 2, pm->ly / 2};
+
+  if (pm->symmetry == PLATE_QUARTER) a.x0 = a.y0 = 0;
+  if (pm->model == MODEL_2D) a.y0 = a.y1 = 0;
+  return a;
+}
+
 /* The run, in the order the data flows: case -> stack -> process -> FE model -> curl -> output. */
 static PetscErrorCode Run(int argc, char **argv, PetscBool help)
 {
@@ -158,6 +168,8 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   ModelStatistics last = {0, 0, 0, 0, 0};
   Summary         summary;
   char            path[PETSC_MAX_PATH_LEN];
+  PetscBool       patterned;
+  PatternBox      modelled;
 
   PetscFunctionBeginUser;
   PetscCall(CaseLoad(comm, argc, argv, help));
@@ -166,8 +178,10 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   if (!help) PetscCall(OutputDirectoryClaim(comm, run.output));
   PetscCall(StackCreateFromOptions(comm, &stack));
   PetscCall(StackLoadMaterials(stack));
-  PetscCall(PlateMeshFromOptions(comm, StackElementsThrough(stack), &pm));
-  PetscCall(ProcessCreateFromOptions(comm, stack, pm.lx, pm.model == MODEL_2D ? 0 : pm.ly, &process));
+  PetscCall(ProcessOptionsHavePattern(comm, &patterned));
+  PetscCall(PlateMeshFromOptions(comm, StackElementsThrough(stack), patterned, &pm));
+  modelled = ModelledArea(&pm);
+  PetscCall(ProcessCreateFromOptions(comm, stack, pm.lx, pm.ly, &modelled, &process));
   PetscCall(ModelOptionsRead(comm, &model_options));
   PetscCall(CurlOptionsRead(comm, &curl_options));
   PetscCall(CaseCheckUnusedKeys(comm, NULL));
@@ -188,6 +202,7 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
       PetscCall(PlateMeshWrite(comm, &pm, stack, path));
     }
     PetscCall(ModelCreate(comm, &pm, stack, path, &model_options, &fh.model));
+    for (PetscInt k = 0; k < ProcessSize(process); k++) PetscCall(ModelCheckPattern(fh.model, ProcessGetStep(process, k)));
     PetscCall(LaminateHistoryCreate(stack, pm.model == MODEL_3D ? LAMINATE_PLATE : LAMINATE_CYLINDER, &fh.h));
     PetscCall(PetscCalloc1(ProcessSize(process), &fh.saved));
     if (run.output_fields) PetscCall(FieldOutputCreate(comm, run.output, &fields));

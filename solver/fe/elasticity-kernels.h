@@ -99,7 +99,9 @@ static inline void Stress(const PetscScalar C[], const PointReal m[9], PointReal
 
 /* The aux fields of the kernels (state-fields.h), in this order */
 enum { AUX_EIGENSTRAIN, AUX_TEMPERATURE, AUX_STIFFNESS, AUX_CELL, AUX_NUM_FIELDS };
-enum { CELL_LAYER, CELL_ACTIVE, CELL_MODULUS, CELL_NUM }; /* CELL_MODULUS: the E (Pa) its stiffness was made with */
+/* CELL_MODULUS: the E (Pa) its stiffness was made with; CELL_KEPT: the fraction of the cell's material a patterned etch
+   left (1: whole, 0: a void), by which its stiffness is scaled */
+enum { CELL_LAYER, CELL_ACTIVE, CELL_MODULUS, CELL_KEPT, CELL_NUM };
 
 /* The PointState of a kernel's aux values */
 static inline void PointStateFromAux(const PetscScalar a[], const PetscInt aOff[], PointState *ps)

@@ -3,6 +3,7 @@
 #include <petscds.h>
 #include "model.h"
 #include "option-read.h"
+#include "case.h"
 #include "state-fields.h"
 #include "element-assembly.h"
 
@@ -166,8 +167,9 @@ static PetscReal SmallestElementHeight(Stack stack)
 }
 
 /* The material stiffness in the mesh's axes (2D: mesh (0, 1, 2) = laminate (x, z, y)), as the 21 numbers of the
-   kernels */
-static void MeshStiffness(PetscInt dim, Material mat, PetscReal E, PetscScalar C21[])
+   kernels; kept: the fraction of the material a patterned etch left in the cell (Voigt's rule: a trace-mapped cell is
+   that much of the material, with the material's eigenstrain) */
+static void MeshStiffness(PetscInt dim, Material mat, PetscReal E, PetscReal kept, PetscScalar C21[])
 {
   static const PetscInt lam_of_mesh[2][6] = {
     {0, 2, 1, 3, 5, 4}, /* 2D: mesh Voigt (00, 11, 22, 12, 02, 01) = laminate (xx, zz, yy, zy, xy, xz) */
@@ -178,7 +180,7 @@ static void MeshStiffness(PetscInt dim, Material mat, PetscReal E, PetscScalar C
 
   MaterialStiffness(mat, E, C);
   for (PetscInt i = 0, k = 0; i < 6; i++)
-    for (PetscInt j = i; j < 6; j++) C21[k++] = C[p[i]][p[j]];
+    for (PetscInt j = i; j < 6; j++) C21[k++] = kept * C[p[i]][p[j]];
 }
 
 /* The stiffness of a void (a cell not bonded yet, or etched): E_void against through-thickness normal and shear strains,
@@ -805,7 +807,7 @@ static PetscErrorCode RefinementConverged(SNES snes, PetscInt it, PetscReal xnor
   PetscCall(PetscInfo(snes, "refinement round %" PetscInt_FMT ": correction %g of the solution, residual %g of the load, %g of the largest element term\n", it, (double)(ny / nx), (double)(nf / ctx->norm_b), (double)(nf / ctx->terms_max)));
   if (ny <= 1e-14 * nx) *reason = SNES_CONVERGED_SNORM_RELATIVE;
   else if (ctx->last_y < PETSC_MAX_REAL && ny <= 0.5 * ctx->last_y && ny * (ny / ctx->last_y) / (1 - ny / ctx->last_y) <= m->opt.refinement_rtol * nx) *reason = SNES_CONVERGED_SNORM_RELATIVE;
-  else if (ny > 0.5 * ctx->last_y) {
+  else if (ny > 0.5 * ctx->last_y && nf > 0.5 * ctx->last_f) { /* neither the correction nor the residual halves */
     const PetscReal f        = PetscMin(nf, ctx->last_f);
     const PetscBool at_floor = (PetscBool)(f <= 1e-6 * ctx->norm_b || nx <= 1e-12 * ReferenceScale(m, ctx->ref));
     if (!at_floor && ctx->reusing) { /* kept factors of an earlier stiffness: SolveOnce factors and retries */
@@ -989,7 +991,7 @@ static PetscErrorCode IncrementModulus(Model m, const CellLoop *cl, Material mat
 }
 
 /* What a cell loop over the state does to the cells it selects */
-typedef enum { OP_BIRTH, OP_INCREMENT, OP_MODULUS_CHANGES, OP_ETCH } StateOperation;
+typedef enum { OP_BIRTH, OP_INCREMENT, OP_MODULUS_CHANGES, OP_ETCH, OP_PATTERN_CHECK } StateOperation; /* check: an etch's pattern, changing nothing */
 
 typedef struct {
   StateOperation          op;
@@ -997,8 +999,42 @@ typedef struct {
   const TemperatureField *T;       /* birth: the cells' temperature; increment: the field the temperature reaches */
   const PetscScalar      *ref;     /* the configuration's reference, for its strain */
   Vec                     ud;      /* and its departure (local, of m->dm); NULL: no strain (a first bond) */
+  Pattern                 pattern; /* etch: the copper it leaves; NULL: the layers go whole */
   PetscBool               changed; /* out: a stiffness changed (OP_MODULUS_CHANGES: would change) */
+  PetscBool               cut;     /* out: a conforming pattern cuts a cell of this rank, */
+  PetscReal               cut_at[3]; /* its centre x, y (m) and the fraction it keeps */
 } StateUpdate;
+
+/* A trace-mapped fraction this close to 0 or 1 is taken as none or all of the cell (a pattern edge on a cell's edge
+   gives exactly 0 or 1 up to round-off of the band integration) */
+#define KEPT_WHOLE 1e-9
+
+/* The cell's footprint in the sample's plane (3D: its x-y bounding box; 2D: its x range on the section y = 0) */
+static PetscErrorCode CellFootprint(Model m, PetscInt c, PatternBox *box)
+{
+  DM           cdm;
+  Vec          coords;
+  PetscScalar *x = NULL;
+  PetscInt     n;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetCoordinateDM(m->dm, &cdm));
+  PetscCall(DMGetCoordinatesLocal(m->dm, &coords));
+  PetscCall(DMPlexVecGetClosure(cdm, NULL, coords, c, &n, &x));
+  box->x0 = box->y0 = PETSC_MAX_REAL;
+  box->x1 = box->y1 = -PETSC_MAX_REAL;
+  for (PetscInt k = 0; k < n / m->dim; k++) {
+    box->x0 = PetscMin(box->x0, PetscRealPart(x[k * m->dim]));
+    box->x1 = PetscMax(box->x1, PetscRealPart(x[k * m->dim]));
+    if (m->dim == 3) {
+      box->y0 = PetscMin(box->y0, PetscRealPart(x[k * m->dim + 1]));
+      box->y1 = PetscMax(box->y1, PetscRealPart(x[k * m->dim + 1]));
+    }
+  }
+  if (m->dim == 2) box->y0 = box->y1 = 0;
+  PetscCall(DMPlexVecRestoreClosure(cdm, NULL, coords, c, &n, &x));
+  PetscFunctionReturn(0);
+}
 
 /* Does op to every selected cell, point by point (model.h says what each operation means) */
 static PetscErrorCode UpdateState(Model m, StateUpdate *up)
@@ -1045,9 +1081,10 @@ static PetscErrorCode UpdateState(Model m, StateUpdate *up)
         Tsum += PetscRealPart(cs->temperature[node]);
       }
       PetscCall(MaterialGetModulus(mat, Tsum / nq, &E));
-      MeshStiffness(dim, mat, E, cs->stiffness);
+      MeshStiffness(dim, mat, E, 1, cs->stiffness);
       cs->cell[CELL_ACTIVE]  = 1;
       cs->cell[CELL_MODULUS] = E;
+      cs->cell[CELL_KEPT]    = 1;
       up->changed           = PETSC_TRUE;
     } break;
     case OP_MODULUS_CHANGES:
@@ -1076,16 +1113,35 @@ static PetscErrorCode UpdateState(Model m, StateUpdate *up)
         cs->temperature[node] = Tb;
       }
       if (r != 1) {
-        MeshStiffness(dim, mat, E, cs->stiffness);
+        MeshStiffness(dim, mat, E, PetscRealPart(cs->cell[CELL_KEPT]), cs->stiffness);
         cs->cell[CELL_MODULUS] = E;
         up->changed = PETSC_TRUE;
       }
     } break;
     case OP_ETCH:
-      VoidStiffness(m->dim, m->E_void, cs->stiffness);
-      cs->cell[CELL_ACTIVE] = 0;
-      up->changed           = PETSC_TRUE;
-      break;
+    case OP_PATTERN_CHECK: {
+      PetscReal kept = 0;
+      if (up->pattern) {
+        PatternBox box;
+        PetscCall(CellFootprint(m, c, &box));
+        PetscCall(PatternCopperFraction(up->pattern, &box, &kept));
+        if (kept > 1 - KEPT_WHOLE) kept = 1;
+        if (kept < KEPT_WHOLE) kept = 0;
+        if (kept > 0 && kept < 1 && PatternGetRepresentation(up->pattern) == PATTERN_CONFORMING && !up->cut) {
+          up->cut        = PETSC_TRUE;
+          up->cut_at[0]  = 0.5 * (box.x0 + box.x1);
+          up->cut_at[1]  = 0.5 * (box.y0 + box.y1);
+          up->cut_at[2]  = kept;
+        }
+      }
+      if (kept == 1 || up->op == OP_PATTERN_CHECK) break;
+      if (kept == 0) {
+        VoidStiffness(m->dim, m->E_void, cs->stiffness);
+        cs->cell[CELL_ACTIVE] = 0;
+      } else MeshStiffness(dim, mat, PetscRealPart(cs->cell[CELL_MODULUS]), kept, cs->stiffness);
+      cs->cell[CELL_KEPT] = kept;
+      up->changed         = PETSC_TRUE;
+    } break;
     }
   }
   if (up->ud) PetscCall(VecRestoreArrayRead(up->ud, &ua));
@@ -1094,6 +1150,21 @@ static PetscErrorCode UpdateState(Model m, StateUpdate *up)
   local = up->changed ? 1 : 0;
   PetscCallMPI(MPI_Allreduce(&local, &any, 1, MPIU_INT, MPI_MAX, m->comm));
   up->changed = (PetscBool)(any > 0);
+  if (up->pattern) { /* a conforming pattern that cuts a cell: every rank stops, naming the first such rank's cell */
+    PetscMPIInt rank, size, first;
+    PetscCallMPI(MPI_Comm_rank(m->comm, &rank));
+    PetscCallMPI(MPI_Comm_size(m->comm, &size));
+    local = up->cut ? rank : size;
+    PetscCallMPI(MPI_Allreduce(&local, &any, 1, MPIU_INT, MPI_MIN, m->comm));
+    first = (PetscMPIInt)any;
+    if (first < size) {
+      char key[CASE_MAX_NAME + 32], where[PETSC_MAX_PATH_LEN + 320];
+      PetscCallMPI(MPI_Bcast(up->cut_at, 3, MPIU_REAL, first, m->comm));
+      PetscCall(PetscSNPrintf(key, sizeof(key), "-pattern_%s_representation", PatternName(up->pattern)));
+      OptionWhere(key, where, sizeof(where));
+      SETERRQ(m->comm, PETSC_ERR_USER_INPUT, "%s = conforming, but the pattern cuts the cell at x = %g mm, y = %g mm (%.3g %% copper): use a mesh whose lines fall on the pattern's edges (e.g. uniform, with the pitch a multiple of the element size), or representation trace", where, (double)(up->cut_at[0] * 1e3), (double)(up->cut_at[1] * 1e3), (double)(100 * up->cut_at[2]));
+    }
+  }
   PetscFunctionReturn(0);
 }
 
@@ -1116,7 +1187,7 @@ static PetscErrorCode LayerFlags(Model m, const ProcessStep *st, PetscBool **lay
 static PetscErrorCode HookBond(void *ptr, const ProcessStep *st, const TemperatureField *T, const LaminateStrain *pressed, LaminateHistory h)
 {
   Model        m     = (Model)ptr;
-  StateUpdate  up    = {OP_BIRTH, NULL, T, NULL, NULL, PETSC_FALSE};
+  StateUpdate  up    = {OP_BIRTH, NULL, T, NULL, NULL, NULL, PETSC_FALSE, PETSC_FALSE, {0, 0, 0}};
   PetscBool    onto  = PETSC_FALSE, *layers;
   PetscScalar *ref_p = NULL, *ref_pu = NULL;
   Vec          ud_p  = NULL;
@@ -1166,8 +1237,8 @@ static PetscErrorCode HookBond(void *ptr, const ProcessStep *st, const Temperatu
 static PetscErrorCode HookIncrement(void *ptr, const TemperatureField *T, LaminateHistory h)
 {
   Model       m     = (Model)ptr;
-  StateUpdate check = {OP_MODULUS_CHANGES, NULL, T, NULL, NULL, PETSC_FALSE};
-  StateUpdate up    = {OP_INCREMENT, NULL, T, NULL, NULL, PETSC_FALSE};
+  StateUpdate check = {OP_MODULUS_CHANGES, NULL, T, NULL, NULL, NULL, PETSC_FALSE, PETSC_FALSE, {0, 0, 0}};
+  StateUpdate up    = {OP_INCREMENT, NULL, T, NULL, NULL, NULL, PETSC_FALSE, PETSC_FALSE, {0, 0, 0}};
 
   PetscFunctionBeginUser;
   PetscCall(UpdateState(m, &check));
@@ -1186,14 +1257,14 @@ static PetscErrorCode HookIncrement(void *ptr, const TemperatureField *T, Lamina
 static PetscErrorCode HookEtch(void *ptr, const ProcessStep *st, LaminateHistory h)
 {
   Model       m  = (Model)ptr;
-  StateUpdate up = {OP_ETCH, NULL, NULL, NULL, NULL, PETSC_FALSE};
+  StateUpdate up = {OP_ETCH, NULL, NULL, NULL, NULL, st->pattern, PETSC_FALSE, PETSC_FALSE, {0, 0, 0}};
   PetscBool  *layers;
 
   PetscFunctionBeginUser;
   PetscCall(LayerFlags(m, st, &layers));
   up.layers = layers;
   PetscCall(UpdateState(m, &up));
-  for (PetscInt j = 0; j < st->nlayers; j++) m->layer_active[st->layer[j]] = PETSC_FALSE;
+  for (PetscInt j = 0; j < st->nlayers; j++) m->layer_active[st->layer[j]] = (PetscBool)(st->pattern && st->kept > 0);
   StiffnessChanged(m, up.changed, PETSC_TRUE);
   PetscCall(SetReference(m, h));
   m->solved = PETSC_FALSE;
@@ -1202,6 +1273,20 @@ static PetscErrorCode HookEtch(void *ptr, const ProcessStep *st, LaminateHistory
 }
 
 const ProcessHooks ModelProcessHooks = {HookBond, HookIncrement, HookEtch};
+
+PetscErrorCode ModelCheckPattern(Model m, const ProcessStep *st)
+{
+  StateUpdate up = {OP_PATTERN_CHECK, NULL, NULL, NULL, NULL, st->pattern, PETSC_FALSE, PETSC_FALSE, {0, 0, 0}};
+  PetscBool  *layers;
+
+  PetscFunctionBeginUser;
+  if (!st->pattern) PetscFunctionReturn(0);
+  PetscCall(LayerFlags(m, st, &layers));
+  up.layers = layers;
+  PetscCall(UpdateState(m, &up));
+  PetscCall(PetscFree(layers));
+  PetscFunctionReturn(0);
+}
 
 /* ---------------------------------------------------------------------------------------------------------------
    Snapshots */
@@ -1410,6 +1495,10 @@ PetscErrorCode ModelGetCellAverages(Model m, PetscInt *cStart, PetscInt *cEnd, P
     for (PetscInt k = AVG_TEMPERATURE; k < AVG_NUM; k++) A[k] /= vol;
     A[AVG_LAYER]  = PetscRealPart(cl.cs.cell[CELL_LAYER]);
     A[AVG_ACTIVE] = PetscRealPart(cl.cs.cell[CELL_ACTIVE]);
+    A[AVG_KEPT]   = A[AVG_ACTIVE] > 0.5 ? PetscRealPart(cl.cs.cell[CELL_KEPT]) : 0;
+    /* a trace-mapped cell's stress is that of the copper it holds, not of the cell's mix */
+    if (A[AVG_KEPT] > 0 && A[AVG_KEPT] < 1)
+      for (PetscInt k = 0; k < 6; k++) A[AVG_SXX + k] /= A[AVG_KEPT];
     /* a void holds no material: its void stiffness's stress (1e-9 Pa) is a device of the solve, not a result */
     if (A[AVG_ACTIVE] < 0.5)
       for (PetscInt k = 0; k < 6; k++) A[AVG_SXX + k] = 0;

@@ -54,6 +54,9 @@ PetscErrorCode ModelDestroy(Model *model);
 /* What the process tells the model (process.h); the context is the model. h: the laminate-theory history in the
    model's mode (LAMINATE_PLATE in 3D, LAMINATE_CYLINDER in 2D), run in step. */
 extern const ProcessHooks ModelProcessHooks;
+/* Collective. Checks that a conforming pattern of etch step st cuts no cell of its layers (a no-op for other steps),
+   so that a mesh that does not resolve a pattern stops the run before any solve */
+PetscErrorCode ModelCheckPattern(Model model, const ProcessStep *st);
 /* Solves the current state if it is not solved yet (a step's end) */
 PetscErrorCode ModelSolve(Model model);
 
@@ -80,7 +83,7 @@ PetscErrorCode     ModelGetFaceNodes(Model model, PetscReal zs, PetscInt *n, Pet
 PetscErrorCode     ModelGetVertexDisplacement(Model model, DM dm_v, Vec uv);
 
 /* Cell averages of the solved state, per local cell, in laminate axes (z through the thickness): */
-enum { AVG_LAYER, AVG_ACTIVE, AVG_TEMPERATURE, AVG_SXX, AVG_SYY, AVG_SZZ, AVG_SYZ, AVG_SXZ, AVG_SXY, AVG_EXX, AVG_EYY, AVG_EZZ, AVG_EYZ, AVG_EXZ, AVG_EXY, AVG_NUM };
+enum { AVG_LAYER, AVG_ACTIVE, AVG_KEPT, AVG_TEMPERATURE, AVG_SXX, AVG_SYY, AVG_SZZ, AVG_SYZ, AVG_SXZ, AVG_SXY, AVG_EXX, AVG_EYY, AVG_EZZ, AVG_EYZ, AVG_EXZ, AVG_EXY, AVG_NUM };
 /* avg[(c - cStart) * AVG_NUM + k] for the local cells cStart..cEnd of ModelDM: stresses (Pa) and eigenstrains (-) */
 PetscErrorCode ModelGetCellAverages(Model model, PetscInt *cStart, PetscInt *cEnd, PetscReal **avg);
 /* Largest |cell-averaged in-plane stress| (sigma_xx or sigma_yy; in 2D sigma_xx and the out-of-plane one) per layer,

@@ -20,7 +20,8 @@ typedef struct {
   PetscScalar *eigenstrain; /* [node][VOIGT_N] */
   PetscScalar *temperature; /* [node], K */
   PetscScalar *stiffness;   /* [STIFFNESS_N], Pa */
-  PetscScalar *cell;        /* [CELL_NUM]: layer index, active (0/1), the modulus E of its stiffness (Pa) */
+  PetscScalar *cell;        /* [CELL_NUM]: layer index, active (0/1), the modulus E of its stiffness (Pa), the fraction
+                               a patterned etch kept */
 } CellState;
 
 /* Collective. dm: the model's mesh (a clone of it holds the fields), disp: the displacement's element (its quadrature

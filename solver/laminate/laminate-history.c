@@ -32,7 +32,7 @@ static PetscErrorCode StackActiveLayers(Stack stack, const LayerState load[], Pe
     if (!load[i].active) continue;
     l->zlo = StackZ(stack, i);
     l->t   = StackLayer(stack, i)->thickness;
-    l->E   = load[i].E;
+    l->E   = load[i].E * load[i].kept;
     l->nu  = load[i].nu;
     l->ex  = load[i].ex;
     l->gx  = load[i].gx;
@@ -150,6 +150,7 @@ PetscErrorCode LaminateHistoryBond(LaminateHistory h, PetscInt n, const PetscInt
     l->ey     = birth.ey;
     l->gy     = birth.ky;
     l->ez     = 0;
+    l->kept   = 1;
     l->active = PETSC_TRUE;
   }
   PetscCall(CheckContiguous(h, "this bond"));
@@ -190,12 +191,13 @@ PetscErrorCode LaminateHistoryIncrement(LaminateHistory h, const TemperatureFiel
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode LaminateHistoryEtch(LaminateHistory h, PetscInt n, const PetscInt idx[])
+PetscErrorCode LaminateHistoryEtch(LaminateHistory h, PetscInt n, const PetscInt idx[], PetscReal kept)
 {
   PetscFunctionBeginUser;
   for (PetscInt k = 0; k < n; k++) {
     PetscCheck(h->load[idx[k]].active, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "layer %s is etched but is not active (%s)", StackLayer(h->stack, idx[k])->name, h->bonded[idx[k]] ? "already etched" : "never bonded");
-    h->load[idx[k]].active = PETSC_FALSE;
+    h->load[idx[k]].kept *= kept;
+    h->load[idx[k]].active = (PetscBool)(h->load[idx[k]].kept > 0);
   }
   PetscCall(CheckContiguous(h, "this etch"));
   PetscCall(Equilibrate(h));

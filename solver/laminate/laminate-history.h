@@ -14,7 +14,9 @@
      thermal strain integrated exactly. With moduli that do not change, the eigenstrain just accumulates the thermal
      strain, so how a ramp is split cannot matter; where they change (E(T) tables, a glass transition), the stress
      carried over is kept as it is and only new increments see the new modulus. process.c decides the increments.
-   - Etch: layers leave; the rest re-equilibrate with the eigenstrains they carry.
+   - Etch: layers leave; the rest re-equilibrate with the eigenstrains they carry. An etch to a pattern leaves a
+     fraction of the layer, which laminate theory takes as the layer with its stiffness in that proportion (Voigt's
+     rule, eigenstrain unchanged): the smooth reference of a patterned stack, not its answer.
 
    The temperature is a field T + gx x + gy y over the sample (x, y from its centre); laminate theory takes its mean T,
    the finite elements the field itself. */
@@ -26,6 +28,7 @@ typedef struct {
   PetscReal E, nu;          /* Pa, -: the in-plane modulus at the layer's temperature */
   PetscReal ex, gx, ey, gy; /* eigenstrain eps*_x(z) = ex + gx z, eps*_y(z) = ey + gy z (z from the stack's bottom) */
   PetscReal ez;             /* through-thickness eigenstrain (moves the layer's thickness only) */
+  PetscReal kept;           /* the fraction of the layer a patterned etch left (1: whole); its stiffness is E kept */
   PetscBool active;
 } LayerState;
 
@@ -43,7 +46,8 @@ PetscErrorCode LaminateHistoryDestroy(LaminateHistory *h);
 PetscErrorCode LaminateHistoryBond(LaminateHistory h, PetscInt n, const PetscInt idx[], const TemperatureField *T, PetscBool pressed);
 /* One temperature increment from the current field to Tb */
 PetscErrorCode LaminateHistoryIncrement(LaminateHistory h, const TemperatureField *Tb);
-PetscErrorCode LaminateHistoryEtch(LaminateHistory h, PetscInt n, const PetscInt idx[]);
+/* kept: the fraction of each layer that remains (0: the layers leave) */
+PetscErrorCode LaminateHistoryEtch(LaminateHistory h, PetscInt n, const PetscInt idx[], PetscReal kept);
 /* The strain a press holds the active layers at: zero curvature, in-plane stretch free (LAMINATE_FLAT) */
 PetscErrorCode LaminateHistoryPressedStrain(LaminateHistory h, LaminateStrain *s);
 

@@ -22,6 +22,7 @@ struct _n_Process {
   ProcessStep *step;
   PetscReal    max_increment; /* K */
   PetscReal    lx, ly;        /* the sample, m: what a temperature gradient spans */
+  PatternBox   modelled;      /* the part of it the model covers */
   PetscBool    tg_rubbery;
 };
 
@@ -55,15 +56,15 @@ static PetscErrorCode StepLayers(MPI_Comm comm, Stack stack, ProcessStep *st, co
   PetscFunctionReturn(0);
 }
 
-/* Options block "Step NAME": -steps_NAME_{type,layers,temperature_C,mode,increments,from} */
+/* Options block "Step NAME": -steps_NAME_{type,layers,temperature_C,mode,increments,from,pattern} */
 static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k, const char name[], PetscBool default_pressed)
 {
   ProcessStep *st = &p->step[k];
-  char         prefix[CASE_MAX_NAME + 16], title[CASE_MAX_NAME + 48], key[256], where[WHERE_LEN], from[CASE_MAX_NAME + 1] = "", *names[STEP_MAX_LAYERS];
+  char         prefix[CASE_MAX_NAME + 16], title[CASE_MAX_NAME + 48], key[256], where[WHERE_LEN], from[CASE_MAX_NAME + 1] = "", pattern[CASE_MAX_NAME + 1] = "", *names[STEP_MAX_LAYERS];
   PetscInt     type = 0, mode = default_pressed ? 1 : 0, nnames = STEP_MAX_LAYERS;
   PetscReal    T_C = 25, gradient[2] = {0, 0};
   PetscInt     ngrad = 2;
-  PetscBool    type_set, layers_set, T_set, mode_set, incr_set, from_set, grad_set;
+  PetscBool    type_set, layers_set, T_set, mode_set, incr_set, from_set, grad_set, pattern_set;
 
   PetscFunctionBeginUser;
   PetscCall(PetscStrncpy(st->name, name, sizeof(st->name)));
@@ -78,6 +79,7 @@ static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k
   PetscCall(OptionChoice(PetscOptionsObject, "-mode", "bond only: free (on the stack as it is) or pressed (held flat while it bonds)", BondModeNames, mode, &mode, &mode_set));
   PetscCall(OptionInt(PetscOptionsObject, "-increments", "temperature only: equal increments of the ramp (default: automatic, process_increment_C)", st->increments, 1, PROCESS_MAX_INCREMENTS, &st->increments, &incr_set));
   PetscCall(OptionString(PetscOptionsObject, "-from", "start from the state this earlier step left (etch branches; default: the step before)", from, from, sizeof(from), &from_set));
+  PetscCall(OptionString(PetscOptionsObject, "-pattern", "etch only: the pattern (pattern_NAME_* keys) the layers are etched to; default: they go whole", pattern, pattern, sizeof(pattern), &pattern_set));
   PetscOptionsEnd();
   st->type    = type == 2 ? STEP_TEMPERATURE : (type == 3 ? STEP_ETCH : STEP_BOND);
   st->T       = T_set ? T_C + 273.15 : 0;
@@ -89,7 +91,15 @@ static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k
   }
   if (layers_set) PetscCall(StepLayers(comm, stack, st, key, nnames, names));
   for (PetscInt i = 0; layers_set && i < nnames; i++) PetscCall(PetscFree(names[i]));
-  if (CaseHelp()) PetscFunctionReturn(0);
+  if (CaseHelp()) { /* the pattern's keys: the case's, or those of a pattern called NAME */
+    PetscBool placeholder;
+    PetscCall(PetscStrcmp(name, "NAME", &placeholder));
+    if (pattern_set || placeholder) {
+      PetscCall(PatternCreateFromOptions(comm, pattern_set ? pattern : "NAME", "-help", p->lx, p->ly, &st->pattern));
+      PetscCall(PatternDestroy(&st->pattern));
+    }
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscSNPrintf(key, sizeof(key), "-steps_%s_type", name));
   OptionWhere(key, where, sizeof(where));
   PetscCheck(type_set, comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_type is required: bond, cure, temperature or etch", CaseSource(), name);
@@ -101,7 +111,7 @@ static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k
   PetscCheck(!incr_set || st->type == STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s = %s: only temperature steps have increments; remove steps_%s_increments", where, ProcessStepTypeNames[st->type], name);
   PetscCheck(!grad_set || st->type == STEP_TEMPERATURE, comm, PETSC_ERR_USER_INPUT, "%s = %s: only temperature steps have a gradient; remove steps_%s_gradient_C_per_mm", where, ProcessStepTypeNames[st->type], name);
   PetscCheck(!grad_set || ngrad == 2, comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_gradient_C_per_mm takes two values, GX,GY (C/mm)", CaseSource(), name);
-  PetscCheck(p->ly > 0 || st->gradient[1] == 0, comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_gradient_C_per_mm = %g,%g: the 2D model is the x-z section and has no y extent; a gradient along y needs -model 3d", CaseSource(), name, (double)gradient[0], (double)gradient[1]);
+  PetscCheck(p->modelled.y1 > p->modelled.y0 || st->gradient[1] == 0, comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_gradient_C_per_mm = %g,%g: the 2D model is the x-z section and has no y extent; a gradient along y needs -model 3d", CaseSource(), name, (double)gradient[0], (double)gradient[1]);
   if (from_set) {
     for (PetscInt j = 0; j < k; j++) {
       PetscBool same;
@@ -111,6 +121,14 @@ static PetscErrorCode ReadStep(MPI_Comm comm, Process p, Stack stack, PetscInt k
     PetscCall(PetscSNPrintf(key, sizeof(key), "-steps_%s_from", name));
     OptionWhere(key, where, sizeof(where));
     PetscCheck(st->from >= 0, comm, PETSC_ERR_USER_INPUT, "%s = %s: it must name an earlier step", where, from);
+  }
+  st->kept = 0;
+  if (pattern_set) {
+    PetscCall(PetscSNPrintf(key, sizeof(key), "-steps_%s_pattern", name));
+    OptionWhere(key, where, sizeof(where));
+    PetscCheck(st->type == STEP_ETCH, comm, PETSC_ERR_USER_INPUT, "%s = %s: only etch steps take a pattern; remove it or make the step an etch", where, pattern);
+    PetscCall(PatternCreateFromOptions(comm, pattern, where, p->lx, p->ly, &st->pattern));
+    PetscCall(PatternCopperFraction(st->pattern, &p->modelled, &st->kept));
   }
   PetscFunctionReturn(0);
 }
@@ -211,21 +229,22 @@ static TemperatureField StepTemperature(const ProcessStep *st)
    unreasonable number of increments, is reported with its key before any solve */
 static PetscErrorCode CheckSequence(MPI_Comm comm, Process p, Stack stack)
 {
-  PetscBool        *active, *bonded;
+  PetscBool        *active, *bonded, *patterned;
   TemperatureField *T;
   PetscReal         increments = 0;
 
   PetscFunctionBeginUser;
   PetscCheck(p->step[0].type == STEP_BOND && p->step[0].T > 0, comm, PETSC_ERR_USER_INPUT, "%s: the first step (%s) must be a bond with its temperature_C: nothing exists before it", CaseSource(), p->step[0].name);
-  PetscCall(PetscCalloc3(StackSize(stack) * p->n, &active, StackSize(stack) * p->n, &bonded, p->n, &T));
+  PetscCall(PetscCalloc4(StackSize(stack) * p->n, &active, StackSize(stack) * p->n, &bonded, StackSize(stack) * p->n, &patterned, p->n, &T));
   for (PetscInt k = 0; k < p->n; k++) {
     const ProcessStep *st = &p->step[k];
     const PetscInt     s  = st->from >= 0 ? st->from : k - 1;
-    PetscBool         *a = &active[k * StackSize(stack)], *b = &bonded[k * StackSize(stack)];
+    PetscBool         *a = &active[k * StackSize(stack)], *b = &bonded[k * StackSize(stack)], *pt = &patterned[k * StackSize(stack)];
     PetscInt           count = 0, first = -1, last = -1;
     if (s >= 0) {
       PetscCall(PetscArraycpy(a, &active[s * StackSize(stack)], StackSize(stack)));
       PetscCall(PetscArraycpy(b, &bonded[s * StackSize(stack)], StackSize(stack)));
+      PetscCall(PetscArraycpy(pt, &patterned[s * StackSize(stack)], StackSize(stack)));
       T[k] = T[s];
     }
     if (st->type != STEP_ETCH && st->T > 0) {
@@ -240,7 +259,9 @@ static PetscErrorCode CheckSequence(MPI_Comm comm, Process p, Stack stack)
         a[i] = b[i] = PETSC_TRUE;
       } else {
         PetscCheck(a[i], comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_layers etches layer %s, which is %s at that point", CaseSource(), st->name, StackLayer(stack, i)->name, b[i] ? "already etched" : "not yet bonded");
-        a[i] = PETSC_FALSE;
+        PetscCheck(!st->pattern || !pt[i], comm, PETSC_ERR_USER_INPUT, "%s: steps_%s_pattern etches layer %s to a pattern a second time; one pattern per layer is supported (etch it whole, or combine the shapes in one pattern)", CaseSource(), st->name, StackLayer(stack, i)->name);
+        pt[i] = (PetscBool)(st->pattern != NULL);
+        a[i]  = (PetscBool)(st->pattern && st->kept > 0);
       }
     }
     for (PetscInt i = 0; i < StackSize(stack); i++) {
@@ -252,12 +273,12 @@ static PetscErrorCode CheckSequence(MPI_Comm comm, Process p, Stack stack)
     PetscCheck(count > 0, comm, PETSC_ERR_USER_INPUT, "%s: step %s leaves no active layer", CaseSource(), st->name);
     PetscCheck(last - first + 1 == count, comm, PETSC_ERR_USER_INPUT, "%s: step %s leaves the active layers in separate pieces: only outer layers can be bonded or etched", CaseSource(), st->name);
   }
-  PetscCall(PetscFree3(active, bonded, T));
+  PetscCall(PetscFree4(active, bonded, patterned, T));
   PetscCheck(increments <= PROCESS_MAX_INCREMENTS, comm, PETSC_ERR_USER_INPUT, "%s: the history's ramps take about %.3g temperature increments, more than %d: raise process_increment_C (%g C) or lower steps_*_increments", CaseSource(), (double)increments, PROCESS_MAX_INCREMENTS, (double)p->max_increment);
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, Stack stack, PetscReal lx, PetscReal ly, Process *process)
+PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, Stack stack, PetscReal lx, PetscReal ly, const PatternBox *modelled, Process *process)
 {
   Process        p;
   char          *names[PROCESS_MAX_STEPS];
@@ -270,6 +291,7 @@ PetscErrorCode ProcessCreateFromOptions(MPI_Comm comm, Stack stack, PetscReal lx
   p->max_increment = 5;
   p->lx            = lx;
   p->ly            = ly;
+  p->modelled      = *modelled;
   PetscOptionsBegin(comm, NULL, "Process (docs/process.md)", "fcclsim");
   PetscCall(OptionStringList(PetscOptionsObject, "-steps", "the process steps in order (each has its steps_NAME_* keys); default: the patent's process below", names, &n, &set));
   PetscCall(OptionReal(PetscOptionsObject, "-process_cure_C", "default process: cure temperature, C", d.cure, T_MIN_C, T_MAX_C, &d.cure, NULL));
@@ -398,7 +420,7 @@ PetscErrorCode ProcessApplyStep(Process p, PetscInt k, LaminateHistory h, const 
     PetscCall(Ramp(p, h, &T, st->increments, hooks, ctx));
   } break;
   case STEP_ETCH:
-    PetscCall(LaminateHistoryEtch(h, st->nlayers, st->layer));
+    PetscCall(LaminateHistoryEtch(h, st->nlayers, st->layer, st->pattern ? st->kept : 0));
     if (hooks) PetscCall(hooks->etch(ctx, st, h));
     break;
   }
@@ -422,6 +444,7 @@ PetscErrorCode ProcessView(Process p, Stack stack, PetscViewer viewer)
     if (st->T > 0) PetscCall(PetscViewerASCIIPrintf(viewer, " at %g C", (double)(st->T - 273.15)));
     if (st->type == STEP_BOND && k > 0) PetscCall(PetscViewerASCIIPrintf(viewer, " (%s)", st->pressed ? "pressed" : "free"));
     if (st->from >= 0) PetscCall(PetscViewerASCIIPrintf(viewer, " from %s", p->step[st->from].name));
+    if (st->pattern) PetscCall(PetscViewerASCIIPrintf(viewer, " to pattern %s (%s; keeps %.4g %% of the modelled area)", PatternName(st->pattern), PatternRepresentationNames[PatternGetRepresentation(st->pattern)], (double)(100 * st->kept)));
     PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   }
@@ -433,8 +456,32 @@ PetscErrorCode ProcessDestroy(Process *p)
 {
   PetscFunctionBeginUser;
   if (!*p) PetscFunctionReturn(0);
-  for (PetscInt k = 0; k < (*p)->n; k++) PetscCall(PetscFree((*p)->step[k].layer));
+  for (PetscInt k = 0; k < (*p)->n; k++) {
+    PetscCall(PetscFree((*p)->step[k].layer));
+    PetscCall(PatternDestroy(&(*p)->step[k].pattern));
+  }
   PetscCall(PetscFree((*p)->step));
   PetscCall(PetscFree(*p));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ProcessOptionsHavePattern(MPI_Comm comm, PetscBool *patterned)
+{
+  char     *names[PROCESS_MAX_STEPS];
+  PetscInt  n = PROCESS_MAX_STEPS;
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  *patterned = PETSC_FALSE;
+  PetscCall(PetscOptionsGetStringArray(NULL, NULL, "-steps", names, &n, &set));
+  for (PetscInt k = 0; set && k < n; k++) {
+    char      key[CASE_MAX_NAME + 32];
+    PetscBool has;
+    PetscCall(PetscSNPrintf(key, sizeof(key), "-steps_%s_pattern", names[k]));
+    PetscCall(PetscOptionsHasName(NULL, NULL, key, &has));
+    *patterned = (PetscBool)(*patterned || has);
+    PetscCall(PetscFree(names[k]));
+  }
+  (void)comm;
   PetscFunctionReturn(0);
 }

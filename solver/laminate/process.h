@@ -12,9 +12,11 @@
      -steps_NAME_mode free|pressed        bond only
      -steps_NAME_increments N             temperature only: N equal increments, 1 to 100000 (default: automatic)
      -steps_NAME_from STEP                start from the state an earlier step left (etch branches)
+     -steps_NAME_pattern P                etch only: etch the layers to pattern P (pattern.h) instead of removing them
    Without -steps, the patent's process is built from -process_{cure_C,lamination_C,final_C,lamination_mode,foil1,foil2}.
    -process_increment_C (5) caps automatic increments; -process_tg_model rubbery|none switches the glass transition. */
 #include "laminate-history.h"
+#include "pattern.h"
 
 typedef enum { STEP_BOND, STEP_TEMPERATURE, STEP_ETCH } ProcessStepType;
 extern const char *const ProcessStepTypeNames[];
@@ -29,15 +31,20 @@ typedef struct {
   PetscBool       pressed;
   PetscInt        increments;  /* 0: automatic */
   PetscInt        from;        /* index of the step this one starts from; -1: the one before */
+  Pattern         pattern;     /* etch: the copper it leaves (NULL: the layers go whole) */
+  PetscReal       kept;        /* etch: the fraction of the modelled area the pattern keeps (laminate theory's) */
 } ProcessStep;
 
 typedef struct _n_Process *Process;
 
 /* Reads and checks the steps against the stack (bonding twice, etching what is not there, leaving nothing, too many
    increments): errors name the file and the key. lx, ly: the sample's size (m), which a temperature gradient spans
-   (ly = 0: the 2D section, which has no y extent).
+   and a pattern must lie on; modelled: the part of the sample the model covers (y0 = y1 = 0: the 2D section, which
+   has no y extent), over which laminate theory averages a pattern.
    Sets the glass-transition model of the stack's materials. */
-PetscErrorCode     ProcessCreateFromOptions(MPI_Comm comm, Stack stack, PetscReal lx, PetscReal ly, Process *process);
+PetscErrorCode     ProcessCreateFromOptions(MPI_Comm comm, Stack stack, PetscReal lx, PetscReal ly, const PatternBox *modelled, Process *process);
+/* Whether the case etches to a pattern (read before the process, to choose the plate's default symmetry) */
+PetscErrorCode     ProcessOptionsHavePattern(MPI_Comm comm, PetscBool *patterned);
 PetscInt           ProcessSize(Process process);
 const ProcessStep *ProcessGetStep(Process process, PetscInt k);
 /* The step whose state step k starts from (-1 for the first) */
@@ -47,7 +54,8 @@ PetscBool          ProcessStepIsBranchPoint(Process process, PetscInt k);
 
 /* What a finite-element model does in step with the laminate history h, which has already taken the operation:
    bond: the layers, the temperature they bond at, and for a pressed bond onto a stack the strain the press held it
-   at (NULL for a free bond); increment: the field the temperature reaches; etch: the layers removed. */
+   at (NULL for a free bond); increment: the field the temperature reaches; etch: the layers removed, or etched to
+   st->pattern. */
 typedef struct {
   PetscErrorCode (*bond)(void *ctx, const ProcessStep *st, const TemperatureField *T, const LaminateStrain *pressed, LaminateHistory h);
   PetscErrorCode (*increment)(void *ctx, const TemperatureField *T, LaminateHistory h);

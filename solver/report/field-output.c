@@ -9,8 +9,8 @@
 
 /* The per-cell fields, in the order of the cell DM's fields. Stress and eigenstrain are in laminate axes (z through the
    thickness); in 2D the section's x-y plane is the laminate's x-z plane and the out-of-plane direction is y. */
-enum { CF_LAYER, CF_ACTIVE, CF_TEMPERATURE, CF_SXX, CF_SYY, CF_SZZ, CF_SYZ, CF_SXZ, CF_SXY, CF_VON_MISES, CF_EXX, CF_EYY, CF_EZZ, CF_EYZ, CF_EXZ, CF_EXY, CF_NUM };
-static const char *const CellFieldNames[CF_NUM] = {"layer", "active", "temperature", "stress_xx", "stress_yy", "stress_zz", "stress_yz", "stress_xz", "stress_xy", "von_mises", "eigenstrain_xx", "eigenstrain_yy", "eigenstrain_zz", "eigenstrain_yz", "eigenstrain_xz", "eigenstrain_xy"};
+enum { CF_LAYER, CF_ACTIVE, CF_KEPT, CF_TEMPERATURE, CF_SXX, CF_SYY, CF_SZZ, CF_SYZ, CF_SXZ, CF_SXY, CF_VON_MISES, CF_EXX, CF_EYY, CF_EZZ, CF_EYZ, CF_EXZ, CF_EXY, CF_NUM };
+static const char *const CellFieldNames[CF_NUM] = {"layer", "active", "fraction_kept", "temperature", "stress_xx", "stress_yy", "stress_zz", "stress_yz", "stress_xz", "stress_xy", "von_mises", "eigenstrain_xx", "eigenstrain_yy", "eigenstrain_zz", "eigenstrain_yz", "eigenstrain_xz", "eigenstrain_xy"};
 
 static const char *const CurlFieldNames[FIELD_OUTPUT_CURL_COLUMNS] = {"x", "y", "w", "kappa_xx", "kappa_yy", "kappa_xy", "k1", "k2", "k1_angle", "R1", "R2"};
 
@@ -95,6 +95,7 @@ static PetscErrorCode FillCellFields(Model model, DM dm_c, Vec cloc)
     for (PetscInt f = 0; f < CF_NUM; f++) PetscCall(PetscSectionGetFieldOffset(csec, cell, f, &off[f]));
     c[off[CF_LAYER]]       = A[AVG_LAYER];
     c[off[CF_ACTIVE]]      = A[AVG_ACTIVE];
+    c[off[CF_KEPT]]        = A[AVG_KEPT];
     c[off[CF_TEMPERATURE]] = A[AVG_TEMPERATURE];
     for (PetscInt k = 0; k < 6; k++) {
       c[off[CF_SXX + k]] = A[AVG_SXX + k];

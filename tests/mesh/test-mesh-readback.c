@@ -79,7 +79,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-mesh", file, sizeof(file), &set));
   PetscCheck(set, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "give -mesh FILE.msh");
   PetscCall(StackCreateFromOptions(PETSC_COMM_WORLD, &stack));
-  PetscCall(PlateMeshFromOptions(PETSC_COMM_WORLD, StackElementsThrough(stack), &pm));
+  PetscCall(PlateMeshFromOptions(PETSC_COMM_WORLD, StackElementsThrough(stack), PETSC_FALSE, &pm));
 
   PetscCall(DMPlexCreateFromFile(PETSC_COMM_WORLD, file, "fcclsim", PETSC_TRUE, &dm));
   PetscCall(DMPlexDistribute(dm, 0, NULL, &dist));
