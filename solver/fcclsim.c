@@ -105,6 +105,7 @@ static PetscErrorCode ReportFiniteElements(Model model, const RunOptions *run, c
   PetscCall(CurlMapCompute(model, curl, &map));
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/curlmap-%s.csv", run->output, report->name));
   PetscCall(CurlMapWriteCSV(map, ModelComm(model), path));
+  PetscCall(CurlMapWarpage(model, map, &report->warpage));
   if (fields) {
     PetscCall(FieldOutputWriteState(fields, model, k, report->name, T->T));
     PetscCall(FieldOutputWriteCurlMap(fields, map->n, (const PetscReal *const *)map->column));
@@ -124,6 +125,7 @@ static PetscErrorCode ReportFiniteElements(Model model, const RunOptions *run, c
 static PetscErrorCode ReportLaminateTheory(LaminateHistory cylinder, StateReport *report)
 {
   PetscFunctionBeginUser;
+  report->warpage = (PetscReal)NAN; /* no map */
   report->mid.xx = report->kappa_cylinder;
   report->mid.yy = 0;
   report->mid.xy = 0;

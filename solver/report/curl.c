@@ -317,6 +317,40 @@ PetscErrorCode CurlMapWriteCSV(CurlMap map, MPI_Comm comm, const char path[])
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode CurlMapWarpage(Model model, CurlMap map, PetscReal *warpage)
+{
+  const PlateMesh *pm = ModelPlate(model);
+  PetscReal        c[3] = {0, 0, 0}, lo = PETSC_MAX_REAL, hi = -PETSC_MAX_REAL;
+  PetscMPIInt      rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(ModelComm(model), &rank));
+  if (rank == 0 && map->n > 0) {
+    if (pm->symmetry == PLATE_FULL) { /* the plane w = c0 + c1 x + c2 y of least squares (2D: y = 0, c2 = 0) */
+      const PetscInt nb = ModelDim(model) == 3 ? 3 : 2;
+      PetscReal      A[9] = {0}, b[3] = {0};
+      PetscBool      ok;
+      for (PetscInt i = 0; i < map->n; i++) {
+        const PetscReal phi[3] = {1, map->x[i], map->y[i]};
+        for (PetscInt r = 0; r < nb; r++) {
+          for (PetscInt s = 0; s < nb; s++) A[r * nb + s] += phi[r] * phi[s];
+          b[r] += phi[r] * map->w[i];
+        }
+      }
+      SolveSmall(nb, A, b, &ok);
+      for (PetscInt r = 0; ok && r < nb; r++) c[r] = b[r];
+    }
+    for (PetscInt i = 0; i < map->n; i++) {
+      const PetscReal d = map->w[i] - c[0] - c[1] * map->x[i] - c[2] * map->y[i];
+      lo = PetscMin(lo, d);
+      hi = PetscMax(hi, d);
+    }
+  }
+  *warpage = hi - lo;
+  PetscCallMPI(MPI_Bcast(warpage, 1, MPIU_REAL, 0, ModelComm(model)));
+  PetscFunctionReturn(0);
+}
+
 PetscReal CurlEdgeLift(PetscReal k, PetscReal L)
 {
   const PetscReal R = k != 0 ? 1 / PetscAbsReal(k) : PETSC_MAX_REAL;

@@ -44,5 +44,9 @@ PetscErrorCode CurlMapCompute(Model model, const CurlOptions *opt, CurlMap *map)
 /* CSV on rank 0, written atomically */
 PetscErrorCode CurlMapWriteCSV(CurlMap map, MPI_Comm comm, const char path[]);
 PetscErrorCode CurlMapDestroy(CurlMap *map);
+/* Collective. The warpage of the map's mid-surface: the peak-to-valley distance of w from its least-squares plane
+   through the map's nodes (a quarter model's mirrored surface has a level plane, so there it is max w - min w), m.
+   Linear theory's w: at curls of centimetres it is the small-deflection shape (issue 15). */
+PetscErrorCode CurlMapWarpage(Model model, CurlMap map, PetscReal *warpage);
 /* Edge lift of a sample of length L with signed curvature k (arc lying on a flat table), m. */
 PetscReal      CurlEdgeLift(PetscReal k, PetscReal L);

@@ -113,6 +113,8 @@ static void WriteState(FILE *fp, Stack stack, const char *model, const StateRepo
   WriteNumber(fp, RadiusCm(st->mid.k2));
   fprintf(fp, "},\n      \"edge_lift_mm\": ");
   WriteNumber(fp, st->edge_lift * 1e3);
+  fprintf(fp, ",\n      \"warpage_mm\": ");
+  WriteNumber(fp, st->warpage * 1e3);
   fprintf(fp, ",\n      \"laminate_theory_1_per_m\": {\"sphere\": ");
   WriteNumber(fp, st->kappa_sphere);
   fprintf(fp, ", \"cylinder\": ");

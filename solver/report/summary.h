@@ -10,6 +10,7 @@ typedef struct {
   PetscBool *active;     /* per layer */
   Curvature mid, bottom, top;
   PetscReal edge_lift;   /* m, of the sample lying on a table, from k1 over the sample length in that direction */
+  PetscReal warpage;     /* m, peak-to-valley of the curl map's w about its best plane (NaN: no map, laminate theory) */
   PetscReal *max_stress; /* Pa, per layer, largest |cell-averaged in-plane stress| (NaN for laminate theory) */
   PetscReal kappa_sphere, kappa_cylinder; /* laminate theory of the same state, 1/m */
   PetscInt  dofs, iterations;

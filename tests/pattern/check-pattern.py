@@ -11,6 +11,10 @@
       quarter model's patches stop at its symmetry planes where the full model's reach across
   check-pattern.py centre SUMMARY.json --state S --against sphere|cylinder --rtol R
       the state's centre curvature k1 equals laminate theory's (the homogenized layer's, summary.json) to R
+  check-pattern.py warpage SUMMARY.json --half-mm A,B --rtol R
+      a uniform state's surface is w = -(kxx x^2 + kyy y^2) / 2 about the centre, so its peak-to-valley over the
+      sample [-A, A] x [-B, B] (2D: B = 0) is (|kxx| A^2 + |kyy| B^2) / 2 when kxx and kyy share a sign: every
+      curled state's warpage_mm against that, from its centre curvature, to R
   check-pattern.py two-strip RUN_L RUN_2L --layers T,E,NU,ALPHA/T,E,NU,ALPHA --dT K --rtol R
       2D, a bilayer whose bottom layer is kept on x < 0 only (bilayer.yaml; the layers' thickness m, modulus Pa,
       Poisson ratio and CTE 1/K, bottom first, as bilayer.yaml gives them, and the temperature change since the
@@ -125,7 +129,8 @@ def two_strip(o):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["mirror", "quadrant", "centre", "two-strip"])
+    p.add_argument("mode", choices=["mirror", "quadrant", "centre", "two-strip", "warpage"])
+    p.add_argument("--half-mm")
     p.add_argument("files", nargs="+")
     p.add_argument("--axis", choices=["x", "y"], default="y")
     p.add_argument("--state")
@@ -138,6 +143,20 @@ def main():
     if o.mode == "two-strip":
         two_strip(o)
         return
+    if o.mode == "warpage":
+        A, B = (float(v) for v in o.half_mm.split(","))
+        ok, n = True, 0
+        for st in json.load(open(o.files[0]))["states"]:
+            k = st["center_curvature_1_per_m"]
+            if k["k1"] == 0:
+                continue
+            want = (abs(k["xx"]) * A * A + abs(k["yy"]) * B * B) / 2 * 1e-3  # mm
+            d = abs(st["warpage_mm"] - want) / want
+            print("%s: warpage %.9g mm, from the centre curvature %.9g mm: %.2e (tol %g)" % (st["name"], st["warpage_mm"], want, d, o.rtol))
+            ok, n = ok and d <= o.rtol, n + 1
+        ok = ok and n > 0
+        print("PASS" if ok else "FAIL")
+        sys.exit(0 if ok else 1)
     if o.mode == "centre":
         st = [s for s in json.load(open(o.files[0]))["states"] if s["name"] == o.state]
         if not st:
