@@ -1001,7 +1001,7 @@ typedef struct {
   Vec                     ud;      /* and its departure (local, of m->dm); NULL: no strain (a first bond) */
   Pattern                 pattern; /* etch: the copper it leaves; NULL: the layers go whole */
   PetscBool               changed; /* out: a stiffness changed (OP_MODULUS_CHANGES: would change) */
-  PetscBool               cut;     /* out: a conforming pattern cuts a cell of this rank, */
+  PetscBool               cut;     /* out (OP_PATTERN_CHECK): a conforming pattern cuts a cell of this rank, */
   PetscReal               cut_at[3]; /* its centre x, y (m) and the fraction it keeps */
 } StateUpdate;
 
@@ -1127,7 +1127,7 @@ static PetscErrorCode UpdateState(Model m, StateUpdate *up)
         PetscCall(PatternCopperFraction(up->pattern, &box, &kept));
         if (kept > 1 - KEPT_WHOLE) kept = 1;
         if (kept < KEPT_WHOLE) kept = 0;
-        if (kept > 0 && kept < 1 && PatternGetRepresentation(up->pattern) == PATTERN_CONFORMING && !up->cut) {
+        if (up->op == OP_PATTERN_CHECK && kept > 0 && kept < 1 && PatternGetRepresentation(up->pattern) == PATTERN_CONFORMING && !up->cut) {
           up->cut        = PETSC_TRUE;
           up->cut_at[0]  = 0.5 * (box.x0 + box.x1);
           up->cut_at[1]  = 0.5 * (box.y0 + box.y1);
@@ -1150,7 +1150,7 @@ static PetscErrorCode UpdateState(Model m, StateUpdate *up)
   local = up->changed ? 1 : 0;
   PetscCallMPI(MPI_Allreduce(&local, &any, 1, MPIU_INT, MPI_MAX, m->comm));
   up->changed = (PetscBool)(any > 0);
-  if (up->pattern) { /* a conforming pattern that cuts a cell: every rank stops, naming the first such rank's cell */
+  if (up->op == OP_PATTERN_CHECK) { /* a conforming pattern that cuts a cell: every rank stops, naming the first such rank's cell (ModelCheckPattern runs before any solve, so the etch itself need not look again) */
     PetscMPIInt rank, size, first;
     PetscCallMPI(MPI_Comm_rank(m->comm, &rank));
     PetscCallMPI(MPI_Comm_size(m->comm, &size));
