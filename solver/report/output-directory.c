@@ -10,13 +10,29 @@
 /* The kinds of files a run writes, as shell patterns; "*.part*" also catches Gmsh's temporary mesh names */
 static const char *const owned[] = {"complete", "summary.json", "curlmap-*.csv", "fields.h5", "fields.xmf", "curlmap.h5", "curlmap.xmf", "mesh.msh", "*.part", "*.part*.msh", NULL};
 
+/* mkdir -p: a sweep or job script names a nested directory (runs/sweep/point-3) and expects it made */
+static int MakeDirectories(const char dir[])
+{
+  char path[PETSC_MAX_PATH_LEN];
+
+  if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) return ENAMETOOLONG;
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(path, 0777) && errno != EEXIST) return errno;
+    *p = '/';
+  }
+  if (mkdir(path, 0777) && errno != EEXIST) return errno;
+  return 0;
+}
+
 static int ClearOwned(const char dir[])
 {
   DIR           *d;
   struct dirent *e;
-  int            err = 0;
+  int            err;
 
-  if (mkdir(dir, 0777) && errno != EEXIST) return errno;
+  if ((err = MakeDirectories(dir))) return err;
   if (!(d = opendir(dir))) return errno;
   while (!err && (e = readdir(d))) {
     for (const char *const *pat = owned; *pat; pat++) {
