@@ -1,6 +1,7 @@
 #include <unistd.h>
 #include <stdio.h>
 #include "plate-mesh.h"
+#include "error-report.h"
 #include "gmsh-call.h"
 #include "case.h"
 #include "option-read.h"
@@ -322,19 +323,11 @@ static PetscErrorCode PlateMeshWriteSerial(const PlateMesh *pm, Stack stack, con
 PetscErrorCode PlateMeshWrite(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char filename[])
 {
   PetscMPIInt rank;
-  int         failed = 0;
+  char        what[PETSC_MAX_PATH_LEN + 32];
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    PetscErrorCode ierr = PlateMeshWriteSerial(pm, stack, filename);
-    failed = (int)ierr;
-    PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
-    PetscCall(ierr);
-  } else {
-    PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
-    /* the same kind of error as rank 0's, which reports it */
-    PetscCheck(!failed, PETSC_COMM_SELF, failed == PETSC_ERR_USER_INPUT ? PETSC_ERR_USER_INPUT : PETSC_ERR_LIB, "writing the mesh %s failed on rank 0 (its message says why)", filename);
-  }
+  PetscCall(PetscSNPrintf(what, sizeof(what), "writing the mesh %s", filename));
+  PetscCall(ErrorShareFromRankZero(comm, rank == 0 ? PlateMeshWriteSerial(pm, stack, filename) : 0, what));
   PetscFunctionReturn(0);
 }

@@ -11,6 +11,7 @@ packages=(
   libgmsh-dev                         # Gmsh 4.8 C API (gmshc.h)
   libyaml-dev                         # libyaml, which PETSc links too: case files are checked with it
   libhdf5-openmpi-dev openmpi-bin     # parallel HDF5 and MPI
+  gerbv libpng-dev                    # Gerber patterns: gerbv renders them, libpng reads the raster back
   libopenblas0                        # MUMPS factorises ~2.3x faster than with the reference BLAS
   python3 python3-h5py python3-numpy python3-yaml python3-matplotlib  # petsc_gen_xdmf.py and post/
   paraview python3-paraview xvfb xauth  # pvpython for post/render-curl.py and the output tests (Xvfb if offscreen fails)

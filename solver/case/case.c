@@ -75,6 +75,22 @@ void CaseKeyOrigin(const char key[], char origin[], size_t len)
   (void)PetscStrncpy(origin, k ? k->origin : reg.loaded ? "default" : "command line", len);
 }
 
+PetscErrorCode CaseFilePath(const char key[], const char value[], char path[], size_t len)
+{
+  char        origin[PETSC_MAX_PATH_LEN + 32];
+  const char *colon, *slash;
+
+  PetscFunctionBeginUser;
+  CaseKeyOrigin(key, origin, sizeof(origin));
+  colon = strrchr(origin, ':');
+  if (colon) origin[colon - origin] = 0; /* "FILE:LINE" -> FILE; "command line" and "default" have no ':' */
+  slash = colon ? strrchr(origin, '/') : NULL;
+  if (value[0] == '/' || !colon) PetscCall(PetscStrncpy(path, value, len));
+  else if (!slash) PetscCall(PetscStrncpy(path, value, len)); /* a case file in the working directory */
+  else PetscCall(PetscSNPrintf(path, len, "%.*s/%s", (int)(slash - origin), origin, value));
+  PetscFunctionReturn(0);
+}
+
 /* The whole file, read on rank 0 and broadcast, so that every rank checks the same text and fails alike */
 static PetscErrorCode ReadFile(MPI_Comm comm, const char file[], char **text)
 {

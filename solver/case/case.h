@@ -31,6 +31,9 @@ PetscBool      CaseHelp(void);
 PetscErrorCode CaseInsertFile(MPI_Comm comm, const char file[], const char required_prefix[]);
 /* Where the key (with or without its leading '-') was set: "FILE:LINE", "command line", or "default" */
 void           CaseKeyOrigin(const char key[], char origin[], size_t len);
+/* The file a key names (a Gerber file): relative to the folder of the YAML file that set the key, as included files
+   are; as given when it is absolute or came from the command line (relative to the working directory) */
+PetscErrorCode CaseFilePath(const char key[], const char value[], char path[], size_t len);
 /* Collective. A key in one of the namespaces (NULL: fcclsim's own) that nothing read is a misspelt key. */
 PetscErrorCode CaseCheckUnusedKeys(MPI_Comm comm, const char *const namespaces[]);
 /* Collective. A name that becomes part of keys (a layer, a material, a step) must be 1 to CASE_MAX_NAME letters,

@@ -108,3 +108,17 @@ int ErrorReportMain(int argc, char **argv, const char usage[], PetscErrorCode (*
   if (!ierr) ierr = run(argc, argv, help);
   return End(ierr);
 }
+
+PetscErrorCode ErrorShareFromRankZero(MPI_Comm comm, PetscErrorCode ierr, const char what[])
+{
+  PetscMPIInt rank;
+  int         failed = (int)ierr;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
+  if (rank == 0) PetscCall(ierr);
+  /* the same kind of error as rank 0's, which reports it */
+  PetscCheck(!failed, PETSC_COMM_SELF, failed == PETSC_ERR_USER_INPUT ? PETSC_ERR_USER_INPUT : PETSC_ERR_LIB, "%s failed on rank 0 (its message says why)", what);
+  PetscFunctionReturn(0);
+}

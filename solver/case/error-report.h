@@ -24,3 +24,8 @@
    text, installs the handler (-fcclsim_debug_errors), runs run(argc, argv, help) and ends as above: PETSc finalized,
    the exit status returned. Under -help the options blocks print their keys, and run() computes nothing. */
 int ErrorReportMain(int argc, char **argv, const char usage[], PetscErrorCode (*run)(int, char **, PetscBool));
+
+/* Collective. For work that only rank 0 does (writing a mesh, running a program): ierr is its error code there (0 on
+   the other ranks). Every rank then fails alike: rank 0 with its own error, which it has reported, the others with
+   one of the same kind (user input or not) that names `what`. */
+PetscErrorCode ErrorShareFromRankZero(MPI_Comm comm, PetscErrorCode ierr, const char what[]);

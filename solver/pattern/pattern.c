@@ -1,5 +1,6 @@
 #include <math.h>
 #include "pattern.h"
+#include "gerber-image.h"
 #include "case.h"
 #include "option-read.h"
 
@@ -8,6 +9,7 @@ static const char *const ShapeTypeNames[]      = {"rectangle", "lines", "circle"
 static const char *const ShapeOpNames[]        = {"add", "subtract", NULL};
 static const char *const PolarityNames[]       = {"keep", "remove", NULL};
 static const char *const DirectionNames[]      = {"x", "y", NULL};
+static const char *const MirrorNames[]         = {"none", "x", "y", "xy", NULL};
 
 #define WHERE_LEN          (PETSC_MAX_PATH_LEN + 320)
 #define PATTERN_MAX_SHAPES 256
@@ -34,6 +36,7 @@ struct _n_Pattern {
   PatternRepresentation representation;
   PetscInt              nshapes;
   Shape                *shape;
+  GerberImage           gerber; /* instead of shapes: a Gerber file's copper */
 };
 
 const char           *PatternName(Pattern p) { return p->name; }
@@ -237,6 +240,11 @@ PetscErrorCode PatternCopperFraction(Pattern p, const PatternBox *box, PetscReal
   PetscReal             *b     = NULL, area = 0, len;
 
   PetscFunctionBeginUser;
+  if (p->gerber) {
+    const PetscReal copper = GerberImageCopper(p->gerber, box), size = box->y1 <= box->y0 ? box->x1 - box->x0 : (box->x1 - box->x0) * (box->y1 - box->y0);
+    *fraction = PetscMin(1, PetscMax(0, p->remove ? 1 - copper / size : copper / size));
+    PetscFunctionReturn(0);
+  }
   for (PetscInt k = 0; k < p->nshapes; k++) nmax = PetscMax(nmax, p->shape[k].n + 4);
   PetscCall(PetscMalloc1(nmax, &w.scratch));
   if (box->y1 <= box->y0) {
@@ -394,8 +402,10 @@ static PetscErrorCode ReadShape(MPI_Comm comm, const char pattern[], const char 
 PetscErrorCode PatternCreateFromOptions(MPI_Comm comm, const char name[], const char named_by[], PetscReal lx, PetscReal ly, Pattern *pattern)
 {
   char      prefix[CASE_MAX_NAME + 16], title[CASE_MAX_NAME + 48], key[256], where[WHERE_LEN], *names[PATTERN_MAX_SHAPES];
-  PetscInt  n = PATTERN_MAX_SHAPES, polarity = 0, representation = PATTERN_TRACE;
-  PetscBool set;
+  char      gerber[PETSC_MAX_PATH_LEN] = "", gerber_key[CASE_MAX_NAME + 24], path[2 * PETSC_MAX_PATH_LEN];
+  PetscInt  n = PATTERN_MAX_SHAPES, polarity = 0, representation = PATTERN_TRACE, norigin = 2, mirror = 0;
+  PetscReal origin[2] = {0, 0}, pixel_um = 25;
+  PetscBool set, gerber_set, origin_set;
   Pattern   p;
 
   PetscFunctionBeginUser;
@@ -408,12 +418,33 @@ PetscErrorCode PatternCreateFromOptions(MPI_Comm comm, const char name[], const 
   PetscCall(OptionStringList(PetscOptionsObject, "-shapes", "the shapes, combined in order (each adds to or cuts from those before it); required", names, &n, &set));
   PetscCall(OptionChoice(PetscOptionsObject, "-polarity", "keep: the shapes are the copper kept; remove: the copper removed", PolarityNames, polarity, &polarity, NULL));
   PetscCall(OptionChoice(PetscOptionsObject, "-representation", "trace: cells take the fraction of copper over them; conforming: each cell all copper or none", PatternRepresentationNames, representation, &representation, NULL));
+  PetscCall(OptionString(PetscOptionsObject, "-gerber", "instead of shapes: a Gerber RS-274X file of the copper (rendered by gerbv; a relative name is from the case file's folder)", gerber, gerber, sizeof(gerber), &gerber_set));
+  PetscCall(OptionRealList(PetscOptionsObject, "-origin_mm", "gerber: where the file's (0, 0) lies, mm from the sample's centre", -MM_LIMIT, MM_LIMIT, origin, &norigin, &origin_set));
+  PetscCall(OptionChoice(PetscOptionsObject, "-mirror", "gerber: the file's axes that run against the sample's (x: a layer drawn as seen from below)", MirrorNames, mirror, &mirror, NULL));
+  PetscCall(OptionReal(PetscOptionsObject, "-pixel_um", "gerber: the raster's pixel, um (4 bytes per pixel of the sample, on every rank)", pixel_um, 0.1, 1e4, &pixel_um, NULL));
   PetscOptionsEnd();
   p->remove         = (PetscBool)(polarity == 1);
   p->representation = (PatternRepresentation)representation;
   PetscCall(PetscSNPrintf(key, sizeof(key), "-pattern_%s_shapes", name));
   OptionWhere(key, where, sizeof(where));
-  PetscCheck(set || CaseHelp(), comm, PETSC_ERR_USER_INPUT, "%s names pattern '%s', but pattern_%s_shapes is not given: a pattern needs its shapes (docs/cases.md)", named_by, name, name);
+  PetscCall(PetscSNPrintf(gerber_key, sizeof(gerber_key), "-pattern_%s_gerber", name));
+  PetscCheck(!(set && gerber_set), comm, PETSC_ERR_USER_INPUT, "%s and pattern_%s_gerber: give a pattern its shapes or a Gerber file, not both", where, name);
+  if (gerber_set) {
+    const PatternBox sample     = {-lx / 2, lx / 2, -ly / 2, ly / 2};
+    const PetscBool  mirrors[2] = {(PetscBool)(mirror == 1 || mirror == 3), (PetscBool)(mirror == 2 || mirror == 3)};
+    char             gwhere[WHERE_LEN];
+    OptionWhere(gerber_key, gwhere, sizeof(gwhere));
+    PetscCheck(!origin_set || norigin == 2, comm, PETSC_ERR_USER_INPUT, "pattern_%s_origin_mm: %" PetscInt_FMT " values; give X,Y", name, norigin);
+    PetscCall(CaseFilePath(gerber_key, gerber, path, sizeof(path)));
+    origin[0] *= 1e-3;
+    origin[1] *= 1e-3;
+    PetscCall(GerberImageCreate(comm, gwhere, path, &sample, origin, mirrors, pixel_um * 1e-6, &p->gerber));
+    /* an image with no copper on the sample is a misplaced file, not an etch: that would be an etch without a pattern */
+    PetscCheck(GerberImageCopper(p->gerber, &sample) > 0, comm, PETSC_ERR_USER_INPUT, "%s = %s: the file puts no copper on the sample (its origin is at %g, %g mm from the sample's centre: pattern_%s_origin_mm)", gwhere, path, (double)(origin[0] * 1e3), (double)(origin[1] * 1e3), name);
+    *pattern = p;
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(set || CaseHelp(), comm, PETSC_ERR_USER_INPUT, "%s names pattern '%s', but neither pattern_%s_shapes nor pattern_%s_gerber is given: a pattern needs its shapes or a Gerber file (docs/cases.md)", named_by, name, name, name);
   p->nshapes = set ? n : 0;
   if (!set && CaseHelp()) { /* -help without the pattern's shapes: the keys of a shape called SHAPE */
     PetscCall(PetscStrallocpy("SHAPE", &names[0]));
@@ -439,6 +470,7 @@ PetscErrorCode PatternDestroy(Pattern *pattern)
   PetscFunctionBeginUser;
   if (!*pattern) PetscFunctionReturn(0);
   for (PetscInt k = 0; k < (*pattern)->nshapes; k++) PetscCall(PetscFree((*pattern)->shape[k].xy));
+  PetscCall(GerberImageDestroy(&(*pattern)->gerber));
   PetscCall(PetscFree((*pattern)->shape));
   PetscCall(PetscFree(*pattern));
   PetscFunctionReturn(0);

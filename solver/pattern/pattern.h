@@ -17,11 +17,18 @@
                                   region's low edge, the last is cut by its high edge
      -center_mm X,Y, -radius_mm R circle
      -points_mm X1,Y1,X2,Y2,...   polygon: 3 or more vertices, in order, not crossing itself
+   or, instead of shapes, a Gerber file of the copper (solver/pattern/gerber-image.h):
+     -gerber FILE                 RS-274X, rendered by gerbv; relative to the case file's folder
+     -origin_mm X,Y               where the file's (0, 0) lies (default 0,0); the sample is cut out of the file's
+                                  image, so copper beyond the sample's edge is not on it
+     -mirror none|x|y|xy          the file's axes that run against the sample's (x: a layer drawn as seen from below)
+     -pixel_um P                  the raster's pixel (default 25)
    Coordinates are mm from the sample's centre; every shape must lie on the sample. A quarter model is the quadrant
    x, y >= 0 mirrored on both planes, so it sees the pattern's part in that quadrant, mirrored.
 
    Areas are exact for rectangles, lines and polygons (the covered length of a line y = const is piecewise linear in y
-   between the shapes' vertices, and is integrated band by band with Gauss points), and to ~1e-10 for circles. */
+   between the shapes' vertices, and is integrated band by band with Gauss points), and to ~1e-10 for circles; a
+   Gerber file's to its raster (tests/pattern/test-pattern.c measures it). */
 #include <petscsys.h>
 
 typedef struct _n_Pattern *Pattern;

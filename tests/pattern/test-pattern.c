@@ -4,7 +4,8 @@
 #include "pattern.h"
 
 typedef struct {
-  PetscInt nchecks, nfail;
+  PetscInt  nchecks, nfail;
+  PetscReal sample; /* the sample's side, m */
 } Tally;
 
 /* fraction of box [x0, x1] x [y0, y1] (mm) that pattern `name` keeps, against want, to atol */
@@ -16,7 +17,7 @@ static PetscErrorCode ExpectFraction(Tally *t, const char name[], const char opt
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsInsertString(NULL, opts));
-  PetscCall(PatternCreateFromOptions(PETSC_COMM_SELF, name, "test-pattern.c", 0.1, 0.1, &p));
+  PetscCall(PatternCreateFromOptions(PETSC_COMM_SELF, name, "test-pattern.c", t->sample, t->sample, &p));
   PetscCall(PatternCopperFraction(p, &box, &got));
   PetscCall(PatternDestroy(&p));
   t->nchecks++;
@@ -29,7 +30,7 @@ static PetscErrorCode ExpectFraction(Tally *t, const char name[], const char opt
 
 int main(int argc, char **argv)
 {
-  Tally           t      = {0, 0};
+  Tally           t      = {0, 0, 0.1};
   const PetscReal all[4] = {-50, 50, -50, 50}, cell[4] = {0.3, 1.7, -0.25, 0.55}, row[4] = {-50, 50, 0, 0};
   const PetscReal round  = 1e-14; /* the band integration is exact for straight edges: round-off of sums of ~1e2 terms */
 
@@ -69,6 +70,53 @@ int main(int argc, char **argv)
         if (u <= 0.3 && !(x * x + y * y < 4)) sum += 1;
       }
     PetscCall(ExpectFraction(&t, "ld", "-pattern_ld_shapes a,b -pattern_ld_a_type lines -pattern_ld_a_box_mm -5,5,-5,5 -pattern_ld_a_width_mm 0.3 -pattern_ld_a_space_mm 0.2 -pattern_ld_b_type circle -pattern_ld_b_op subtract -pattern_ld_b_center_mm 0,0 -pattern_ld_b_radius_mm 2", (const PetscReal[4]){-5, 5, -5, 5}, sum / (n * n), 2e-4, "lines minus a disc against a 2000 x 2000 midpoint sum (its own error ~1e-4)"));
+  }
+  /* A Gerber file (areas.gbr, -test_gerber FILE) rendered by gerbv on a 10 mm sample: its raster's areas against the
+     closed forms. The tolerance is an edge offset of pixel / 20 all round: straight edges on a pixel's sample grid
+     come out exact, but cairo, which draws for gerbv, samples each pixel on a grid and draws circles as curves; the
+     largest offset measured is 0.034 pixel (a 2.5 mm round flash at 25 um; 0.016 at 50 um, 0.007 at 12.5 um;
+     regions with slanted edges 0.006) */
+  {
+    char      file[PETSC_MAX_PATH_LEN], opts[PETSC_MAX_PATH_LEN + 256];
+    PetscBool given;
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-test_gerber", file, sizeof(file), &given));
+    if (given) {
+      const PetscReal pixels_um[2] = {25, 10};
+      t.sample                     = 0.01;
+      for (int k = 0; k < 2; k++) {
+        const PetscReal px = pixels_um[k] * 1e-3; /* mm */
+        const PetscReal a_box[4] = {-4.1, -0.8, 0.35, 3.05}, b_box[4] = {0.95, 3.45, 0.85, 3.35}, c_box[4] = {-3.15, 3.15, -3.25, -2.95};
+        const PetscReal a = 3.3 * 2.7 - 1, b = PETSC_PI * 1.25 * 1.25, c = 6 * 0.3 + PETSC_PI * 0.15 * 0.15;
+        const PetscReal a_edges = 2 * (3.3 + 2.7) + 4, b_edges = 2 * PETSC_PI * 1.25, c_edges = 12 + 2 * PETSC_PI * 0.15;
+        char            name[8], what[128];
+#define TOL(edges, area) ((edges) * px / 20 / (area))
+        PetscCall(PetscSNPrintf(name, sizeof(name), "g%d", k));
+        PetscCall(PetscSNPrintf(opts, sizeof(opts), "-pattern_%s_gerber %s -pattern_%s_pixel_um %g", name, file, name, (double)pixels_um[k]));
+        PetscCall(PetscSNPrintf(what, sizeof(what), "Gerber region with a clear square (%g um pixels)", (double)pixels_um[k]));
+        PetscCall(ExpectFraction(&t, name, opts, a_box, a / (3.3 * 2.7), TOL(a_edges, 3.3 * 2.7), what));
+        PetscCall(PetscSNPrintf(what, sizeof(what), "Gerber round flash (%g um pixels)", (double)pixels_um[k]));
+        PetscCall(ExpectFraction(&t, name, "", b_box, b / 6.25, TOL(b_edges, 6.25), what));
+        PetscCall(PetscSNPrintf(what, sizeof(what), "Gerber draw with a round aperture (%g um pixels)", (double)pixels_um[k]));
+        PetscCall(ExpectFraction(&t, name, "", c_box, c / (6.3 * 0.3), TOL(c_edges, 6.3 * 0.3), what));
+        PetscCall(PetscSNPrintf(what, sizeof(what), "Gerber file over the sample (%g um pixels)", (double)pixels_um[k]));
+        PetscCall(ExpectFraction(&t, name, "", (const PetscReal[4]){-5, 5, -5, 5}, (a + b + c) / 100, TOL(a_edges + b_edges + c_edges, 100), what));
+        /* the 2D section y = 1.5 mm: the region less its clearance (3.3 - 1 mm) and the flash's chord. A section reads
+           the pixel row it lies in, whose mean chord differs from the chord at y by up to (pixel) |d chord / dy|, and
+           |d chord / dy| = 2 (0.6 / 1.097) < 2 here */
+        PetscCall(PetscSNPrintf(what, sizeof(what), "Gerber file on the section y = 1.5 mm (%g um pixels)", (double)pixels_um[k]));
+        PetscCall(ExpectFraction(&t, name, "", (const PetscReal[4]){-5, 5, 1.5, 1.5}, (2.3 + 2 * PetscSqrtReal(1.25 * 1.25 - 0.6 * 0.6)) / 10, (4 * px / 20 + 2 * px) / 10, what));
+#undef TOL
+      }
+      /* mirrored about the file's origin: the flash (2.2, 2.1) lies at (-2.2, 2.1) with mirror x, (2.2, -2.1) with y */
+      PetscCall(PetscSNPrintf(opts, sizeof(opts), "-pattern_gx_gerber %s -pattern_gx_mirror x", file));
+      PetscCall(ExpectFraction(&t, "gx", opts, (const PetscReal[4]){-3.45, -0.95, 0.85, 3.35}, PETSC_PI / 4, 2 * PETSC_PI * 1.25 * 25e-3 / 20 / 6.25, "Gerber flash mirrored in x"));
+      PetscCall(PetscSNPrintf(opts, sizeof(opts), "-pattern_gy_gerber %s -pattern_gy_mirror y", file));
+      PetscCall(ExpectFraction(&t, "gy", opts, (const PetscReal[4]){0.95, 3.45, -3.35, -0.85}, PETSC_PI / 4, 2 * PETSC_PI * 1.25 * 25e-3 / 20 / 6.25, "Gerber flash mirrored in y"));
+      /* polarity remove and a moved origin: the flash, its centre now at (2.2 - 10, 2.1 + 20) mm */
+      t.sample = 0.1;
+      PetscCall(PetscSNPrintf(opts, sizeof(opts), "-pattern_gm_gerber %s -pattern_gm_polarity remove -pattern_gm_origin_mm -10,20 -pattern_gm_pixel_um 50", file));
+      PetscCall(ExpectFraction(&t, "gm", opts, (const PetscReal[4]){-9.05, -6.55, 20.85, 23.35}, 1 - PETSC_PI / 4, 2 * PETSC_PI * 1.25 * 50e-3 / 20 / 6.25, "Gerber flash, moved and of polarity remove (100 mm sample, 50 um pixels)"));
+    }
   }
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "test-pattern: %" PetscInt_FMT " checks, %" PetscInt_FMT " failed\n", t.nchecks, t.nfail));
   PetscCall(PetscFinalize());

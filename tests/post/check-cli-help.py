@@ -7,7 +7,7 @@ import os
 import re
 import sys
 
-MODULES = ["sweep", "summary", "patent_check", "patent_cases", "render_curl"]
+MODULES = ["sweep", "summary", "patent_check", "patent_cases", "render_curl", "render_warpage"]
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
