@@ -28,6 +28,7 @@
       as 1/L; ratio 2 to 10 %); at x = +L/4 |kappa| <= 1e-7 k_L."""
 import argparse
 import csv
+import math
 import json
 import sys
 
@@ -127,9 +128,106 @@ def two_strip(o):
     sys.exit(0 if ok else 1)
 
 
+def plate_terms(layer, z0, dT):
+    """One isotropic layer from z0 (thickness, modulus, Poisson ratio, CTE), eigenstrain alpha dT in plane, sigma_zz
+    = 0: its stiffness in (eps_x, eps_y, k_x, k_y) -> (N_x, N_y, M_x, M_y), eps_i(z) = e_i + z k_i, and its thermal
+    resultants; returns (K 4x4, r 4, top height)"""
+    t, E, nu, alpha = layer
+    Q, es, z1 = E / (1 - nu * nu), alpha * dT, z0 + t
+    I = (z1 - z0, (z1 ** 2 - z0 ** 2) / 2, (z1 ** 3 - z0 ** 3) / 3)
+    q = ((Q, Q * nu), (Q * nu, Q))
+    K = [[q[i % 2][j % 2] * I[i // 2 + j // 2] for j in range(4)] for i in range(4)]
+    r = [Q * (1 + nu) * es * I[i // 2] for i in range(4)]
+    return K, r, z1
+
+
+def striped(strips, dT, three_d):
+    """Lines along y, pitch small against the sample and wide against the thickness: strips in series across x and
+    in parallel along y. strips: [(fraction, [(z0, layer), ...]), ...]. Each strip is free across (its own e_x, k_x:
+    N_x = M_x = 0); along y they share e_y and k_y (3D: the section's N_y and M_y vanish; 2D, the generalized plane
+    strain section: k_y = 0, N_y vanishes). Returns (mean k_x over x, k_y)."""
+    parts = []
+    for f, layers in strips:
+        K, r = [[0.0] * 4 for _ in range(4)], [0.0] * 4
+        for z0, l in layers:
+            Kl, rl, _ = plate_terms(l, z0, dT)
+            K = [[K[i][j] + Kl[i][j] for j in range(4)] for i in range(4)]
+            r = [r[i] + rl[i] for i in range(4)]
+        parts.append((f, K, r))
+    # the shared (e_y, k_y) solve the section's N_y = M_y = 0 (2D: N_y = 0, k_y = 0) after each strip's (e_x, k_x)
+    # are eliminated; each strip's response is linear in (e_y, k_y)
+    def strip_x(K, r, ey, ky):
+        """(e_x, k_x) of a strip given (e_y, k_y): N_x = M_x = 0 (a layer alone has no k_x: single-layer strips then
+        use N_x only)"""
+        A = [[K[0][0], K[0][2]], [K[2][0], K[2][2]]]
+        b = [r[0] - K[0][1] * ey - K[0][3] * ky, r[2] - K[2][1] * ey - K[2][3] * ky]
+        return solve(A, b)
+
+    def along(ey, ky):
+        N = M = 0.0
+        for f, K, r in parts:
+            ex, kx = strip_x(K, r, ey, ky)
+            e = (ex, ey, kx, ky)
+            N += f * (sum(K[1][j] * e[j] for j in range(4)) - r[1])
+            M += f * (sum(K[3][j] * e[j] for j in range(4)) - r[3])
+        return N, M
+    # linear: build the 2x2 (or 1x1) system from unit responses
+    n0, m0 = along(0.0, 0.0)
+    n1, m1 = along(1.0, 0.0)
+    if three_d:
+        n2, m2 = along(0.0, 1.0)
+        ey, ky = solve([[n1 - n0, n2 - n0], [m1 - m0, m2 - m0]], [-n0, -m0])
+    else:
+        ey, ky = -n0 / (n1 - n0), 0.0
+    kx = sum(f * strip_x(K, r, ey, ky)[1] for f, K, r in parts)
+    return kx, ky
+
+
+def lines(o):
+    """check-pattern.py lines RUN... --widths-mm W... --layers ... --dT K [--3d] --tw-tol C --min-rate R"""
+    layers = [tuple(float(v) for v in l.split(",")) for l in o.layers.split("/")]
+    z, stacked = 0.0, []
+    for l in layers:
+        stacked.append((z, l))
+        z += l[0]
+    t = z
+    kx, ky = striped([(0.5, stacked), (0.5, stacked[1:])], o.dT, o.three_d)
+    widths = [float(w) for w in o.widths_mm.split(",")]
+    ok, devs = len(widths) == len(o.files), []
+    # the same theory with one stack everywhere is the free bilayer: summary.json's laminate theory of 'cooled'
+    # (sphere in 3D, the cylinder of the 2D section), which also checks that the layer data match the case
+    k_one = striped([(0.5, stacked), (0.5, stacked)], o.dT, o.three_d)[0]
+    ref = {st["name"]: st for st in json.load(open(o.files[0] + "/summary.json"))["states"]}["cooled"]["laminate_theory_1_per_m"]["sphere" if o.three_d else "cylinder"]
+    d = abs(abs(k_one) - abs(ref)) / abs(ref)
+    print("one stack everywhere: %.10g, summary.json's laminate theory %.10g (%.1e, tol 1e-9)" % (abs(k_one), abs(ref), d))
+    ok = ok and d <= 1e-9
+    kx, ky = abs(kx), abs(ky)
+    for run, w in zip(o.files, widths):
+        m = load(run + "/curlmap-etched.csv")
+        L = 2 * max(x for x, _ in m)
+        inner = [v for (x, y), v in m.items() if abs(x) <= L / 4 and abs(y) <= L / 4]
+        got_x = sum(v[0] for v in inner) / len(inner)
+        got_y = sum(v[1] for v in inner) / len(inner)
+        tw = t / (w * 1e-3)
+        dx = abs(got_x - kx) / abs(kx)
+        print("w = %g mm (t/w %.4f): mean kappa_xx over |x|, |y| <= L/4 (%d nodes) %.8g, striped laminate %.8g: %.3e = %.3f t/w (tol %g t/w)" % (w, tw, len(inner), got_x, kx, dx, dx / tw, o.tw_tol, ))
+        ok = ok and dx <= o.tw_tol * tw
+        if o.three_d:
+            dy = abs(got_y - ky) / abs(ky)
+            print("    mean kappa_yy %.8g, striped laminate %.8g: %.3e = %.3f t/w (tol %g t/w)" % (got_y, ky, dy, dy / tw, o.tw_tol_along))
+            ok = ok and dy <= o.tw_tol_along * tw
+        devs.append((w, dx))
+    for (w0, d0), (w1, d1) in zip(devs, devs[1:]):
+        rate = math.log(d1 / d0) / math.log(w0 / w1)
+        print("w %g -> %g mm: the departure grows at rate %.2f in 1/w (at least %g)" % (w0, w1, rate, o.min_rate))
+        ok = ok and rate >= o.min_rate
+    print("PASS" if ok else "FAIL")
+    sys.exit(0 if ok else 1)
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["mirror", "quadrant", "centre", "two-strip", "warpage"])
+    p.add_argument("mode", choices=["mirror", "quadrant", "centre", "two-strip", "warpage", "lines"])
     p.add_argument("--half-mm")
     p.add_argument("files", nargs="+")
     p.add_argument("--axis", choices=["x", "y"], default="y")
@@ -138,10 +236,17 @@ def main():
     p.add_argument("--clear-mm", type=float, default=0.0)
     p.add_argument("--layers")
     p.add_argument("--dT", type=float)
-    p.add_argument("--rtol", type=float, required=True)
+    p.add_argument("--rtol", type=float)
+    p.add_argument("--widths-mm")
+    p.add_argument("--tw-tol", type=float, default=0.0)
+    p.add_argument("--tw-tol-along", type=float, default=0.0)
+    p.add_argument("--min-rate", type=float, default=0.0)
+    p.add_argument("--3d", dest="three_d", action="store_true")
     o = p.parse_args()
     if o.mode == "two-strip":
         two_strip(o)
+    if o.mode == "lines":
+        lines(o)
         return
     if o.mode == "warpage":
         A, B = (float(v) for v in o.half_mm.split(","))
