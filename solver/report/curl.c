@@ -206,25 +206,31 @@ static PetscErrorCode GatherSurface(Model model, PetscReal zs, PetscInt *n, Pets
   PetscFunctionReturn(0);
 }
 
-/* Curvature at node i from a quadratic fit of the nodes within radius r (coordinates relative to node i). */
+/* Curvature at node i from a quadratic fit of the nodes within radius r (coordinates relative to node i). A quarter
+   model's (2D: half section's) w is even in x and y, so its patches take the nodes' mirror images across the planes
+   x = 0 and y = 0 too, and reach across them as a full model's do; a node on a plane is its own image. */
 static PetscErrorCode FitAt(Model model, PetscInt n, const PetscReal xyw[], PetscInt i, PetscReal r, Curvature *c, PetscBool *ok)
 {
-  const PetscInt     dim = ModelDim(model);
-  const PetscScalar *ref = ModelReference(model);
-  PetscReal      AtA[36] = {0}, Atb[6] = {0}, phi[6];
-  PetscInt       idx[3], nb = FitBasis(dim, PETSC_FALSE, 0, 0, phi, idx);
+  const PetscInt     dim    = ModelDim(model);
+  const PetscScalar *ref    = ModelReference(model);
+  const PetscBool    mirror = (PetscBool)(ModelPlate(model)->symmetry == PLATE_QUARTER);
+  PetscReal          AtA[36] = {0}, Atb[6] = {0}, phi[6];
+  PetscInt           idx[3], nb = FitBasis(dim, PETSC_FALSE, 0, 0, phi, idx);
 
   PetscFunctionBeginUser;
-  for (PetscInt j = 0; j < n; j++) {
-    const PetscReal dx = xyw[3 * j] - xyw[3 * i], dy = xyw[3 * j + 1] - xyw[3 * i + 1];
-    const PetscReal d2 = (dx * dx + dy * dy) / (r * r), wt = (1 - d2) * (1 - d2);
-    if (d2 >= 1) continue;
-    FitBasis(dim, PETSC_FALSE, dx / r, dy / r, phi, idx);
-    for (PetscInt a = 0; a < nb; a++) {
-      for (PetscInt b = 0; b < nb; b++) AtA[a * nb + b] += wt * phi[a] * phi[b];
-      Atb[a] += wt * phi[a] * xyw[3 * j + 2];
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt image = 0; image < (mirror ? 4 : 1); image++) {
+      const PetscReal sx = image & 1 ? -1 : 1, sy = image & 2 ? -1 : 1;
+      if ((sx < 0 && xyw[3 * j] == 0) || (sy < 0 && xyw[3 * j + 1] == 0)) continue;
+      const PetscReal dx = sx * xyw[3 * j] - xyw[3 * i], dy = sy * xyw[3 * j + 1] - xyw[3 * i + 1];
+      const PetscReal d2 = (dx * dx + dy * dy) / (r * r), wt = (1 - d2) * (1 - d2);
+      if (d2 >= 1) continue;
+      FitBasis(dim, PETSC_FALSE, dx / r, dy / r, phi, idx);
+      for (PetscInt a = 0; a < nb; a++) {
+        for (PetscInt b = 0; b < nb; b++) AtA[a * nb + b] += wt * phi[a] * phi[b];
+        Atb[a] += wt * phi[a] * xyw[3 * j + 2];
+      }
     }
-  }
   SolveSmall(nb, AtA, Atb, ok);
   if (!*ok) PetscFunctionReturn(0);
   c->xx = PetscRealPart(ref[REF_KX]) - Atb[idx[0]] / (r * r);
