@@ -75,19 +75,30 @@ void CaseKeyOrigin(const char key[], char origin[], size_t len)
   (void)PetscStrncpy(origin, k ? k->origin : reg.loaded ? "default" : "command line", len);
 }
 
+/* name as seen from the folder of file: unchanged when absolute or when file has no folder */
+static PetscErrorCode PathBeside(const char file[], const char name[], char path[], size_t len)
+{
+  const char *slash = strrchr(file, '/');
+
+  PetscFunctionBeginUser;
+  if (name[0] == '/' || !slash) PetscCall(PetscStrncpy(path, name, len));
+  else PetscCall(PetscSNPrintf(path, len, "%.*s/%s", (int)(slash - file), file, name));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode CaseFilePath(const char key[], const char value[], char path[], size_t len)
 {
-  char        origin[PETSC_MAX_PATH_LEN + 32];
-  const char *colon, *slash;
+  char  origin[PETSC_MAX_PATH_LEN + 32];
+  char *colon;
 
   PetscFunctionBeginUser;
   CaseKeyOrigin(key, origin, sizeof(origin));
-  colon = strrchr(origin, ':');
-  if (colon) origin[colon - origin] = 0; /* "FILE:LINE" -> FILE; "command line" and "default" have no ':' */
-  slash = colon ? strrchr(origin, '/') : NULL;
-  if (value[0] == '/' || !colon) PetscCall(PetscStrncpy(path, value, len));
-  else if (!slash) PetscCall(PetscStrncpy(path, value, len)); /* a case file in the working directory */
-  else PetscCall(PetscSNPrintf(path, len, "%.*s/%s", (int)(slash - origin), origin, value));
+  colon = strrchr(origin, ':'); /* "FILE:LINE"; "command line" and "default" have no ':' */
+  if (!colon) PetscCall(PetscStrncpy(path, value, len));
+  else {
+    *colon = 0;
+    PetscCall(PathBeside(origin, value, path, len));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -225,11 +236,8 @@ static PetscErrorCode CheckNode(Walk *w, yaml_node_t *node, size_t line)
 /* An included file's name, relative to the including file's folder unless absolute */
 static PetscErrorCode IncludePath(Walk *w, const char name[], char path[])
 {
-  const char *slash = strrchr(w->file, '/');
-
   PetscFunctionBeginUser;
-  if (name[0] == '/' || !slash) PetscCall(PetscStrncpy(path, name, PETSC_MAX_PATH_LEN));
-  else PetscCall(PetscSNPrintf(path, PETSC_MAX_PATH_LEN, "%.*s/%s", (int)(slash - w->file), w->file, name));
+  PetscCall(PathBeside(w->file, name, path, PETSC_MAX_PATH_LEN));
   PetscFunctionReturn(0);
 }
 

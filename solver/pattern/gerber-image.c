@@ -32,38 +32,24 @@ struct _n_GerberImage {
   PetscReal x0, y0;  /* the raster's lower-left corner on the sample, m */
   PetscReal pixel;   /* m */
   PetscBool mirror[2]; /* the file's x (y) runs against the sample's */
-  PetscReal corner_mm[2]; /* the window's lower-left corner in the file's coordinates, mm */
-  PetscReal dpi;
+  char      corner[32], dpi[32]; /* what gerbv is told: -O (mm, the window's lower-left corner in the file) and -D */
   uint32_t *run;     /* row j (from the bottom): run[j (nx + 1) + i] = grey levels of its pixels 0 .. i-1 */
 };
 
-/* gerbv reads the corner "XxY" from at most 20 characters: the most decimals (up to 6, 1 nm) that fit */
-static PetscErrorCode CornerText(const PetscReal mm[2], char text[], size_t len)
+/* The window's lower-left corner in the file's coordinates as gerbv is told it, and as a number: gerbv reads "XxY"
+   from at most 20 characters, so each value is rounded to the most decimals (up to 6: 1 nm) that fit, down, or up
+   where up[a] (a mirrored axis), so that the raster still starts on or before the sample's edge; a value already on
+   that grid stays there (to round-off: -5 mm must not become -5.000001) */
+static PetscErrorCode CornerChoose(const PetscReal want[2], const PetscBool up[2], char text[], size_t len, PetscReal mm[2])
 {
   PetscFunctionBeginUser;
   for (int digits = 6; digits >= 0; digits--) {
+    const PetscReal scale = PetscPowRealInt(10, digits);
+    for (int a = 0; a < 2; a++) mm[a] = (up[a] ? PetscCeilReal(want[a] * scale - 1e-6) : PetscFloorReal(want[a] * scale + 1e-6)) / scale;
     PetscCall(PetscSNPrintf(text, len, "%.*fx%.*f", digits, (double)mm[0], digits, (double)mm[1]));
     if (strlen(text) <= 20) PetscFunctionReturn(0);
   }
-  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "the sample's corner lies %g, %g mm from the Gerber file's origin: too far for gerbv", (double)mm[0], (double)mm[1]);
-}
-
-/* The corner gerbv will use: mm rounded to the decimals CornerText prints (down, or up for a mirrored axis), so that
-   the raster starts on or before the sample's edge and is placed to the printed digits exactly */
-static PetscErrorCode CornerMM(PetscReal want, PetscBool up, PetscReal *mm)
-{
-  char text[96];
-
-  PetscFunctionBeginUser;
-  PetscCall(CornerText((const PetscReal[2]){want, want}, text, sizeof(text)));
-  {
-    const char *dot = strchr(text, '.'), *x = strchr(text, 'x');
-    const int   digits = dot && dot < x ? (int)(x - dot - 1) : 0;
-    const PetscReal scale = PetscPowRealInt(10, digits);
-    /* a value already on the grid stays there (to round-off): -5 mm must not become -5.000001 */
-    *mm = (up ? PetscCeilReal(want * scale - 1e-6) : PetscFloorReal(want * scale + 1e-6)) / scale;
-  }
-  PetscFunctionReturn(0);
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "the sample's corner lies %g, %g mm from the Gerber file's origin: too far for gerbv", (double)want[0], (double)want[1]);
 }
 
 /* The first line of gerbv's log that reports an error, without GLib's "** (process:N): CRITICAL **: time: " */
@@ -90,8 +76,8 @@ static void GerbvError(const char log[], char msg[], size_t len)
    user's to fix, and name the key */
 static PetscErrorCode Render(const char key[], const char file[], const GerberImage g, const char png[], const char log[])
 {
-  char                       o[96], w[96], d[48], msg[512];
-  const char                *argv[] = {"gerbv", "-x", "png", "-a", "-u", "mm", "-B", "0", "-b", "#000000", "-f", "#FFFFFFFF", "-O", o, "-W", w, "-D", d, "-o", png, file, NULL};
+  char                       w[96], msg[512];
+  const char                *argv[] = {"gerbv", "-x", "png", "-a", "-u", "mm", "-B", "0", "-b", "#000000", "-f", "#FFFFFFFF", "-O", g->corner, "-W", w, "-D", g->dpi, "-o", png, file, NULL};
   posix_spawn_file_actions_t io;
   pid_t                      pid;
   int                        status = 0, err;
@@ -101,12 +87,9 @@ static PetscErrorCode Render(const char key[], const char file[], const GerberIm
   PetscFunctionBeginUser;
   PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "%s = %s: cannot read the Gerber file (%s)", key, file, strerror(errno));
   fclose(fp);
-  /* gerbv takes the window's lower-left corner in the file's coordinates (-u mm), its size in inches (half a pixel
-     over, so that rounding cannot drop the last pixel) and the pixels per inch; GerberImageCreate chose the corner
-     and the pixel so that gerbv reads them exactly (CornerText) */
-  PetscCall(CornerText(g->corner_mm, o, sizeof(o)));
+  /* the window's size in inches, half a pixel over so that rounding cannot drop the last pixel; its corner and the
+     pixels per inch are GerberImageCreate's, which placed the raster by them */
   PetscCall(PetscSNPrintf(w, sizeof(w), "%.6fx%.6f", (double)((g->nx + 0.5) * g->pixel / INCH), (double)((g->ny + 0.5) * g->pixel / INCH)));
-  PetscCall(PetscSNPrintf(d, sizeof(d), "%.6f", (double)g->dpi));
   PetscCheck(!posix_spawn_file_actions_init(&io), PETSC_COMM_SELF, PETSC_ERR_SYS, "posix_spawn_file_actions_init failed");
   err = posix_spawn_file_actions_addopen(&io, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (!err) err = posix_spawn_file_actions_adddup2(&io, 1, 2);
@@ -179,26 +162,20 @@ PetscErrorCode GerberImageCreate(MPI_Comm comm, const char key[], const char fil
   PetscCall(PetscNew(&g));
   g->mirror[0] = mirror[0];
   g->mirror[1] = mirror[1];
-  /* the pixel as gerbv will take it from the dpi printed to 6 decimals */
-  {
-    char dpi[48];
-    PetscCall(PetscSNPrintf(dpi, sizeof(dpi), "%.6f", (double)(INCH / pixel)));
-    g->dpi   = atof(dpi);
-    g->pixel = INCH / g->dpi;
-  }
+  /* the pixel as gerbv takes it from the dpi printed to 6 decimals */
+  PetscCall(PetscSNPrintf(g->dpi, sizeof(g->dpi), "%.6f", (double)(INCH / pixel)));
+  g->pixel = INCH / atof(g->dpi);
   /* one pixel more than the sample needs, for the corner's move to what gerbv can be told */
   g->nx = (PetscInt)PetscCeilReal((sample->x1 - sample->x0) / g->pixel - 1e-9) + 1;
   g->ny = (PetscInt)PetscCeilReal((sample->y1 - sample->y0) / g->pixel - 1e-9) + 1;
-  for (int a = 0; a < 2; a++) {
-    const PetscReal lo = a ? sample->y0 : sample->x0, n = a ? g->ny : g->nx;
-    PetscReal      *start = a ? &g->y0 : &g->x0;
-    if (!mirror[a]) { /* sample coordinate s is file coordinate s - origin */
-      PetscCall(CornerMM((lo - origin[a]) * 1e3, PETSC_FALSE, &g->corner_mm[a]));
-      *start = origin[a] + g->corner_mm[a] * 1e-3;
-    } else { /* s is file coordinate origin - s: the raster's far edge is the window's corner */
-      PetscCall(CornerMM((origin[a] - (lo + n * g->pixel)) * 1e3, PETSC_TRUE, &g->corner_mm[a]));
-      *start = origin[a] - g->corner_mm[a] * 1e-3 - n * g->pixel;
-    }
+  {
+    /* sample coordinate s is file coordinate s - origin; mirrored, origin - s, and the raster's far edge is the corner */
+    const PetscReal lo[2] = {sample->x0, sample->y0}, n[2] = {(PetscReal)g->nx, (PetscReal)g->ny};
+    PetscReal       want[2], mm[2];
+    for (int a = 0; a < 2; a++) want[a] = (mirror[a] ? origin[a] - (lo[a] + n[a] * g->pixel) : lo[a] - origin[a]) * 1e3;
+    PetscCall(CornerChoose(want, mirror, g->corner, sizeof(g->corner), mm));
+    g->x0 = mirror[0] ? origin[0] - mm[0] * 1e-3 - n[0] * g->pixel : origin[0] + mm[0] * 1e-3;
+    g->y0 = mirror[1] ? origin[1] - mm[1] * 1e-3 - n[1] * g->pixel : origin[1] + mm[1] * 1e-3;
   }
   PetscCheck(g->nx <= GERBER_MAX_PIXELS && g->ny <= GERBER_MAX_PIXELS, comm, PETSC_ERR_USER_INPUT, "%s: %" PetscInt_FMT " x %" PetscInt_FMT " pixels of %g um over the sample; at most %d across (give a larger pixel_um)", key, g->nx - 1, g->ny - 1, (double)(pixel * 1e6), GERBER_MAX_PIXELS);
   PetscCall(PetscMalloc1((size_t)g->ny * (g->nx + 1), &g->run));
