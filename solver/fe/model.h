@@ -38,7 +38,8 @@ typedef struct _n_Model *Model;
      the load at every solve, and stop if they differ;
    -solver_refactor_iterations N (default 8): when the stiffness changes a little (a temperature increment with E(T)),
      the last factorization is kept as the preconditioner until a solve needs more than N Krylov iterations per
-     refinement round (or its refinement stalls or passes 12 rounds: then it factors and solves again);
+     refinement round (or its refinement stalls or passes 12 rounds: then it factors and solves again); 0 factors
+     every changed stiffness;
    -solver_refinement_rtol R (default 1e-10): the refinement stops when the corrections still to come, extrapolated
      from the rate of the last two, fall below R of the solution (model.c, RefinementConverged);
    -solver_blas_threads N (default 1): BLAS threads per rank (model.c, SetBlasThreads, says why 1). */
