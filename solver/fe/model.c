@@ -540,7 +540,7 @@ static PetscErrorCode SetupSolver(Model m, SolveContext *ctx)
   PC             pc;
   PetscDS        ds;
   PetscMPIInt    size;
-  MatNullSpace   rigid;
+  PetscBool      factor;
 
   PetscFunctionBeginUser;
   PetscCall(DMClone(m->dm_base, &ctx->dm));
@@ -555,11 +555,6 @@ static PetscErrorCode SetupSolver(Model m, SolveContext *ctx)
   PetscCall(DMCreateMatrix(ctx->dm, &ctx->A));
   PetscCall(MatSetOption(ctx->A, MAT_SYMMETRIC, PETSC_TRUE));
   PetscCall(MatSetOption(ctx->A, MAT_SPD, PETSC_TRUE));
-  /* the rigid-body modes, for algebraic multigrid (-fcclsim_pc_type gamg) should a user choose it; the factorizations
-     ignore them. The pins remove these modes from the operator itself (model.h), not from its near null space. */
-  PetscCall(DMPlexCreateRigidBody(ctx->dm, 0, &rigid));
-  PetscCall(MatSetNearNullSpace(ctx->A, rigid));
-  PetscCall(MatNullSpaceDestroy(&rigid));
   PetscCall(DMCreateGlobalVector(ctx->dm, &ctx->u));
   PetscCall(PetscObjectSetName((PetscObject)ctx->u, "displacement_departure"));
   PetscCall(DMSNESSetFunction(ctx->dm, FormFunction, m));
@@ -584,6 +579,16 @@ static PetscErrorCode SetupSolver(Model m, SolveContext *ctx)
     PetscCall(PCFactorSetMatOrderingType(pc, MATORDERINGND));
   } else PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
   PetscCall(SNESSetFromOptions(ctx->snes));
+  /* A preconditioner other than a factorization (-fcclsim_pc_type gamg, say) gets the rigid-body modes as the near null
+     space: the pins remove them from the operator (model.h), not from what coarse spaces must represent. A
+     factorization has no use for them, and they cost memory. */
+  PetscCall(PetscObjectTypeCompareAny((PetscObject)pc, &factor, PCCHOLESKY, PCLU, ""));
+  if (!factor) {
+    MatNullSpace rigid;
+    PetscCall(DMPlexCreateRigidBody(ctx->dm, 0, &rigid));
+    PetscCall(MatSetNearNullSpace(ctx->A, rigid));
+    PetscCall(MatNullSpaceDestroy(&rigid));
+  }
   PetscCall(DMViewFromOptions(ctx->dm, NULL, "-fcclsim_model_dm_view"));
   ctx->assembled_gen = -1;
   ctx->unit_gen      = -1;
