@@ -12,7 +12,7 @@ typedef enum { CONSTRAINTS_FREE, CONSTRAINTS_PRESSED } Constraints;
 
 /* One set of constraints: its DM (a clone of the mesh with the displacement field and the constraints), matrix and
    SNES. The factorization is kept while the stiffness stays, and reused as the preconditioner of a slightly changed
-   one (model.h, -solver_refactor_iterations). */
+   one (model.h, -solver_refactor_rounds). */
 typedef struct {
   Constraints     kind;
   DM              dm;
@@ -23,7 +23,9 @@ typedef struct {
   PetscInt        assembled_gen;         /* the stiffness generation A holds; -1: none */
   PetscBool       factored, must_refactor;
   PetscBool       reusing;               /* the factors are of an earlier stiffness (a preconditioner only) */
-  PetscInt        last_its;              /* Krylov iterations per Newton step of the last solve */
+  PetscInt        decided_gen;           /* the stiffness generation last kept (reusing) or assembled; -1: none */
+  PetscInt        last_rounds;           /* refinement rounds of the last solve */
+  PetscInt        fresh_rounds;          /* and of the last solve with fresh factors */
   PetscScalar    *ref;                   /* the reference of the solve in progress */
   /* the refinement's convergence test */
   PetscReal       norm_b, last_f, last_y;
@@ -95,14 +97,14 @@ PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options)
   options->verify_stiffness    = PETSC_FALSE;
   options->blas_threads        = 1;
   options->degree              = 2;
-  options->refactor_iterations = 8;
+  options->refactor_rounds     = 3;
   options->refinement_rtol     = 1e-10;
   PetscOptionsBegin(comm, NULL, "Finite-element model and solver (docs/cases.md)", "fcclsim");
   PetscCall(OptionInt(PetscOptionsObject, "-model_degree", "polynomial degree of the displacement (1 locks in bending)", options->degree, 1, 4, &options->degree, NULL));
   PetscCall(OptionBool(PetscOptionsObject, "-solver_laminate_reference", "solve for the departure from laminate theory (false: the plain displacement, which loses digits on curled 100 mm samples)", options->use_reference, &options->use_reference, NULL));
   PetscCall(OptionChoice(PetscOptionsObject, "-solver_stiffness", "element: assembled cell by cell, summed so that the partition does not change it; pointwise: PETSc's generic assembly", kinds, kind, &kind, NULL));
   PetscCall(OptionBool(PetscOptionsObject, "-solver_stiffness_verify", "also assemble by the pointwise path and stop unless the matrices agree to 1e-12 and the loads to 1e-10", options->verify_stiffness, &options->verify_stiffness, NULL));
-  PetscCall(OptionInt(PetscOptionsObject, "-solver_refactor_iterations", "keep the last factorization as the preconditioner of a changed stiffness until a solve needs more Krylov iterations than this per refinement round", options->refactor_iterations, 0, 1000, &options->refactor_iterations, NULL));
+  PetscCall(OptionInt(PetscOptionsObject, "-solver_refactor_rounds", "keep the last stiffness and its factorization as the preconditioner of a changed stiffness until a solve needs more refinement rounds than this beyond the last solve with fresh factors", options->refactor_rounds, 0, 1000, &options->refactor_rounds, NULL));
   PetscCall(OptionReal(PetscOptionsObject, "-solver_refinement_rtol", "the refinement stops when the corrections still to come (extrapolated from the last two) are below this fraction of the solution", options->refinement_rtol, 1e-15, 1e-3, &options->refinement_rtol, NULL));
   PetscCall(OptionInt(PetscOptionsObject, "-solver_blas_threads", "BLAS threads per rank (more than 1 makes results depend on the thread count)", options->blas_threads, 1, 1024, &options->blas_threads, NULL));
   PetscOptionsEnd();
@@ -591,6 +593,7 @@ static PetscErrorCode SetupSolver(Model m, SolveContext *ctx)
   }
   PetscCall(DMViewFromOptions(ctx->dm, NULL, "-fcclsim_model_dm_view"));
   ctx->assembled_gen = -1;
+  ctx->decided_gen   = -1;
   ctx->unit_gen      = -1;
   ctx->factored      = PETSC_FALSE;
   PetscFunctionReturn(0);
@@ -705,15 +708,24 @@ static PetscErrorCode VerifyLoad(Model m, SolveContext *ctx)
   PetscFunctionReturn(0);
 }
 
-/* The stiffness of the current state into the context's matrix, when it has changed since the last assembly; whether
-   the last factorization is kept as the preconditioner (model.h) */
+/* The stiffness of the current state into the context's matrix and factored, when it has changed since the last
+   assembly, or kept as it was (model.h, -solver_refactor_rounds). A slightly changed stiffness (an E(T) increment)
+   keeps the last matrix and its factors: the refinement's residual is the new stiffness's own, so the answer is the
+   new one, and the kept matrix only slows each round to about the relative change of the moduli. Assembling every
+   increment's matrix only for the inner Krylov solve was 46 % of example-01's 3D history (perf, nx 4). */
 static PetscErrorCode EnsureAssembled(Model m, SolveContext *ctx)
 {
   PetscLogDouble t0, t1;
-  PetscBool      reuse;
 
   PetscFunctionBeginUser;
-  if (ctx->assembled_gen == m->stiffness_gen) PetscFunctionReturn(0);
+  if (ctx->assembled_gen == m->stiffness_gen || ctx->decided_gen == m->stiffness_gen) PetscFunctionReturn(0);
+  ctx->decided_gen = m->stiffness_gen;
+  /* through the SNES's preconditioner lag: SNESComputeJacobian sets the KSP's reuse flag after this callback returns
+     (at the default lag of 1 to false, which refactored every E(T) increment: 187 factorizations in 189 solves of
+     example-01); -1 keeps the factors, -2 rebuilds them once and keeps them for the rounds that follow */
+  ctx->reusing = (PetscBool)(ctx->factored && !ctx->must_refactor && ctx->last_rounds <= ctx->fresh_rounds + m->opt.refactor_rounds);
+  PetscCall(SNESSetLagPreconditioner(ctx->snes, ctx->reusing ? -1 : -2));
+  if (ctx->reusing) PetscFunctionReturn(0);
   PetscCall(PetscTime(&t0));
   if (m->opt.element_stiffness) {
     PetscCall(ElementAssemblyStiffness(ctx->dm, m->geo, m->sf, ctx->A));
@@ -725,16 +737,8 @@ static PetscErrorCode EnsureAssembled(Model m, SolveContext *ctx)
     PetscCall(DMPlexSNESComputeJacobianFEM(ctx->dm, X, ctx->A, ctx->A, NULL));
     PetscCall(DMRestoreLocalVector(ctx->dm, &X));
   }
-  reuse = (PetscBool)(ctx->factored && !ctx->must_refactor && ctx->last_its <= m->opt.refactor_iterations);
-  /* through the SNES's preconditioner lag: SNESComputeJacobian sets the KSP's reuse flag after this callback returns
-     (at the default lag of 1 to false, which refactored every E(T) increment: 187 factorizations in 189 solves of
-     example-01); -1 keeps the factors, -2 rebuilds them once and keeps them for the rounds that follow */
-  PetscCall(SNESSetLagPreconditioner(ctx->snes, reuse ? -1 : -2));
-  ctx->reusing = reuse;
-  if (!reuse) {
-    ctx->factored      = PETSC_TRUE;
-    ctx->must_refactor = PETSC_FALSE;
-  }
+  ctx->factored      = PETSC_TRUE;
+  ctx->must_refactor = PETSC_FALSE;
   ctx->assembled_gen = m->stiffness_gen;
   PetscCall(PetscTime(&t1));
   m->time_assembly += t1 - t0;
@@ -883,12 +887,14 @@ static PetscErrorCode SolveOnce(Model m, SolveContext *ctx, PetscScalar ref[], V
     PetscCall(SNESGetLinearSolveIterations(ctx->snes, &its));
     PetscCall(SNESGetIterationNumber(ctx->snes, &newton));
     m->iterations += PetscMax(its, 1);
-    ctx->last_its = its / PetscMax(newton, 1);
+    ctx->last_rounds = newton;
+    if (!reused) ctx->fresh_rounds = newton;
     if (reason > 0 || !reused || attempt) break;
-    /* the kept factorization no longer preconditions the changed stiffness: factor it and solve again */
+    /* the kept factorization no longer preconditions the changed stiffness: assemble and factor it, and solve again */
     PetscCall(PetscInfo(ctx->snes, "the kept factorization does not refine the changed stiffness (%s): factoring it\n", SNESConvergedReasons[reason]));
-    PetscCall(SNESSetLagPreconditioner(ctx->snes, -2));
-    ctx->reusing = PETSC_FALSE;
+    ctx->must_refactor = PETSC_TRUE;
+    ctx->decided_gen   = -1;
+    PetscCall(EnsureAssembled(m, ctx));
   }
   PetscCheck(reason > 0, m->comm, PETSC_ERR_NOT_CONVERGED, "the linear solve failed: %s (see -fcclsim_ksp_converged_reason, -fcclsim_ksp_monitor)", SNESConvergedReasons[reason]);
   if (ctx->take_back) {

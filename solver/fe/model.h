@@ -36,16 +36,16 @@ typedef struct _n_Model *Model;
    -solver_stiffness element|pointwise (default element): how the stiffness matrix is assembled (element-assembly.h);
    -solver_stiffness_verify: also assemble by PETSc's pointwise path, the element matrix whenever it is assembled and
      the load at every solve, and stop if they differ;
-   -solver_refactor_iterations N (default 8): when the stiffness changes a little (a temperature increment with E(T)),
-     the last factorization is kept as the preconditioner until a solve needs more than N Krylov iterations per
-     refinement round (or its refinement stalls or passes 12 rounds: then it factors and solves again); 0 factors
-     every changed stiffness;
+   -solver_refactor_rounds N (default 3): when the stiffness changes a little (a temperature increment with E(T)),
+     the last matrix and its factorization are kept as the preconditioner, and not reassembled, until a solve needs
+     more than N refinement rounds beyond the last solve with fresh factors (or its refinement stalls or passes 12
+     rounds: then it assembles, factors and solves again);
    -solver_refinement_rtol R (default 1e-10): the refinement stops when the corrections still to come, extrapolated
      from the rate of the last two, fall below R of the solution (model.c, RefinementConverged);
    -solver_blas_threads N (default 1): BLAS threads per rank (model.c, SetBlasThreads, says why 1). */
 typedef struct {
   PetscBool use_reference, element_stiffness, verify_stiffness;
-  PetscInt  blas_threads, degree, refactor_iterations;
+  PetscInt  blas_threads, degree, refactor_rounds;
   PetscReal refinement_rtol;
 } ModelOptions;
 PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options);
