@@ -97,21 +97,20 @@ static int End(PetscErrorCode ierr)
   return code;
 }
 
-/* A run started without a launcher (no mpirun, no srun with PMI) is an MPI singleton. OpenMPI 4.1 then starts a
-   daemon for it and probes every network transport it was built with (UCX, OFI, PSM), which a single process never
-   uses: 0.26 s of MPI_Init and 0.045 s of MPI_Finalize on this machine (Debian 12's OpenMPI 4.1.4), against 0.017 and
-   0.003 s isolated and on the ob1 point-to-point layer. Sweeps and the patent check start hundreds of one-rank runs.
-   The user's own setting of either variable wins. A launched job keeps the site's transports, and so does any run
-   inside a SLURM job: there the isolated singleton changed how a task dies when scancel signals it (the sweep runner
-   saw a failure, not an interruption) and left a 2-rank srun step of the same job hanging after its ranks had ended
-   (tests/slurm/live-slurm.sh). */
+/* A run started without a launcher (no mpirun, no srun with PMI) is an MPI singleton, and OpenMPI 4.1 then probes
+   every network transport it was built with (UCX, OFI, PSM), which a single process never uses: MPI_Init took
+   0.26 s on this machine (Debian 12's OpenMPI 4.1.4) and 0.07 s on the ob1 point-to-point layer. Sweeps and the
+   patent check start hundreds of one-rank runs. The user's own setting wins. Not chosen: an isolated singleton
+   (OMPI_MCA_ess_singleton_isolated, 0.02 s), because every isolated singleton of a user takes the same session
+   directory and the first to end removes it under the others (MPI-IO's shared-file component then prints errors
+   when HDF5 opens a file: seen in ctest -j2 and with 12 runs at once), and inside SLURM it changed how a task dies
+   under scancel. A launched job, and any run inside a SLURM job, keeps the site's transports. */
 static void SingletonDefaults(void)
 {
   static const char *launcher[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_FD", "PMI_SIZE", "SLURM_JOB_ID"};
 
   for (size_t i = 0; i < sizeof(launcher) / sizeof(launcher[0]); i++)
     if (getenv(launcher[i])) return;
-  (void)setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
   (void)setenv("OMPI_MCA_pml", "ob1", 0);
 }
 
