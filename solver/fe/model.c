@@ -20,10 +20,9 @@ typedef struct {
   SNES            snes;
   Vec             u;
   PetscReal       pins_z[3];             /* where the pins sit (m) */
-  PetscInt        assembled_gen;         /* the stiffness generation A holds; -1: none */
   PetscBool       factored, must_refactor;
   PetscBool       reusing;               /* the factors are of an earlier stiffness (a preconditioner only) */
-  PetscInt        decided_gen;           /* the stiffness generation last kept (reusing) or assembled; -1: none */
+  PetscInt        decided_gen;           /* the stiffness generation last assembled, or kept out (reusing); -1: none */
   PetscInt        last_rounds;           /* refinement rounds of the last solve */
   PetscInt        fresh_rounds;          /* and of the last solve with fresh factors */
   PetscScalar    *ref;                   /* the reference of the solve in progress */
@@ -592,7 +591,6 @@ static PetscErrorCode SetupSolver(Model m, SolveContext *ctx)
     PetscCall(MatNullSpaceDestroy(&rigid));
   }
   PetscCall(DMViewFromOptions(ctx->dm, NULL, "-fcclsim_model_dm_view"));
-  ctx->assembled_gen = -1;
   ctx->decided_gen   = -1;
   ctx->unit_gen      = -1;
   ctx->factored      = PETSC_FALSE;
@@ -718,7 +716,7 @@ static PetscErrorCode EnsureAssembled(Model m, SolveContext *ctx)
   PetscLogDouble t0, t1;
 
   PetscFunctionBeginUser;
-  if (ctx->assembled_gen == m->stiffness_gen || ctx->decided_gen == m->stiffness_gen) PetscFunctionReturn(0);
+  if (ctx->decided_gen == m->stiffness_gen) PetscFunctionReturn(0);
   ctx->decided_gen = m->stiffness_gen;
   /* through the SNES's preconditioner lag: SNESComputeJacobian sets the KSP's reuse flag after this callback returns
      (at the default lag of 1 to false, which refactored every E(T) increment: 187 factorizations in 189 solves of
@@ -739,7 +737,6 @@ static PetscErrorCode EnsureAssembled(Model m, SolveContext *ctx)
   }
   ctx->factored      = PETSC_TRUE;
   ctx->must_refactor = PETSC_FALSE;
-  ctx->assembled_gen = m->stiffness_gen;
   PetscCall(PetscTime(&t1));
   m->time_assembly += t1 - t0;
   PetscFunctionReturn(0);
