@@ -3,10 +3,10 @@ patterned foil drawn over it (docs/viewing.md).
 
   post/render-warpage.py RUN_DIR [--state NAME] [--layer NAME] [--output PNG]
 
-RUN_DIR is fcclsim's -output directory of a 3D run with field output (fields.h5, curlmap-STATE.csv, summary.json). The
-colours are the mid-surface's deflection w (mm) from curlmap-STATE.csv; a quarter model's map is mirrored to the whole
-sample. Over it, each cell of the patterned foil is shaded by the fraction of copper it keeps (fields.h5's
-cell_fraction_kept: the copper as the model sees it, so a trace-mapped mesh shows its cells' fractions, a conforming
+RUN_DIR is fcclsim's -output directory of a 3D run with field output (fields.xmf, fields-mesh.h5, fields-STATE.h5,
+curlmap-STATE.csv, summary.json). The colours are the mid-surface's deflection w (mm) from curlmap-STATE.csv; a quarter
+model's map is mirrored to the whole sample. Over it, each cell of the patterned foil is shaded by the fraction of
+copper it keeps (fields-STATE.h5's cell_fraction_kept: the copper as the model sees it, so a trace-mapped mesh shows its cells' fractions, a conforming
 one the pattern's edges), with the 50 % line drawn. The patterned foil is the layer whose cells keep different
 fractions in that state (--layer picks one). The title gives the state, its warpage (summary.json's warpage_mm: the
 peak-to-valley of the mid-surface about its least-squares plane) and the centre curvatures. Default state: the last;
@@ -27,13 +27,13 @@ def fail(msg):
     sys.exit(2)
 
 
-def state_index(run, name):
-    """The time index of state `name` in fields.h5 (the order of the XDMF grids)."""
+def state_fields(run, name):
+    """The fields file of state `name`, which fields.xmf must list (a state the field output did not write has none)."""
     names = [g.get("Name") for g in ET.parse(os.path.join(run, "fields.xmf")).getroot().iter("Grid")
              if g.get("GridType") == "Uniform"]
     if name not in names:
         fail("%s/fields.xmf has no state '%s' (states: %s)" % (run, name, ", ".join(names)))
-    return names.index(name)
+    return os.path.join(run, "fields-%s.h5" % name)
 
 
 def read_map(csv_path):
@@ -43,13 +43,14 @@ def read_map(csv_path):
     return np.array([[float(r["x_mm"]), float(r["y_mm"]), float(r["w_mm"])] for r in rows])
 
 
-def copper_cells(run, index, layers, layer):
+def copper_cells(run, fields, layers, layer):
     """(layer name, footprints [n, 4] as x0, x1, y0, y1 in mm, fractions [n]) of the patterned foil's cells."""
     import h5py
     import numpy as np
-    with h5py.File(os.path.join(run, "fields.h5"), "r") as h:
-        frac = h["cell_fields/cell_fraction_kept"][index]
-        which = h["cell_fields/cell_layer"][index].astype(int)
+    with h5py.File(fields, "r") as h:
+        frac = h["cell_fields/cell_fraction_kept"][...]
+        which = h["cell_fields/cell_layer"][...].astype(int)
+    with h5py.File(os.path.join(run, "fields-mesh.h5"), "r") as h:
         cells = h["viz/topology/cells"][...]
         xyz = h["geometry/vertices"][...]
     names = [lay["name"] for lay in layers]
@@ -99,13 +100,13 @@ def main(argv=None):
         fail("--state %s: not a state of this run (states: %s)" % (state, ", ".join(s["name"] for s in states)))
     if st["model"] != "3d":
         fail("state %s is a %s result: the warpage map needs a 3D run (post/render-curl.sh draws 2D sections)" % (state, st["model"]))
-    if not os.path.exists(os.path.join(args.run, "fields.h5")):
-        fail("%s has no fields.h5: run fcclsim with output_fields true" % args.run)
+    if not os.path.exists(os.path.join(args.run, "fields.xmf")):
+        fail("%s has no fields.xmf: run fcclsim with output_fields true (the .xmf is written last)" % args.run)
 
     m = read_map(os.path.join(args.run, "curlmap-%s.csv" % state))
     if m[:, 0].min() >= 0 and m[:, 1].min() >= 0:  # a quarter model: w is even in x and y
         m = np.concatenate([m * [sx, sy, 1] for sx in (1, -1) for sy in (1, -1)])
-    cells = copper_cells(args.run, state_index(args.run, state), summary["layers"], args.layer)
+    cells = copper_cells(args.run, state_fields(args.run, state), summary["layers"], args.layer)
     if cells and cells[1][:, 0].min() >= 0 and cells[1][:, 2].min() >= 0:  # mirror a quarter model's cells too
         name, b, f = cells
         mir = [b * [sx, sx, sy, sy] for sx in (1, -1) for sy in (1, -1)]

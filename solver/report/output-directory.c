@@ -8,7 +8,7 @@
 #include "output-directory.h"
 
 /* The kinds of files a run writes, as shell patterns; "*.part*" also catches Gmsh's temporary mesh names */
-static const char *const owned[] = {"complete", "summary.json", "curlmap-*.csv", "fields.h5", "fields.xmf", "curlmap.h5", "curlmap.xmf", "mesh.msh", "*.part", "*.part*.msh", NULL};
+static const char *const owned[] = {"complete", "summary.json", "curlmap-*.csv", "fields-*.h5", "curlmap-*.h5", "fields.h5", "fields.xmf", "curlmap.h5", "curlmap.xmf", "mesh.msh", "*.part", "*.part*.msh", NULL};
 
 /* mkdir -p: a sweep or job script names a nested directory (runs/sweep/point-3) and expects it made */
 static int MakeDirectories(const char dir[])

@@ -1,9 +1,9 @@
 #pragma once
 /* A run owns its output directory (-output DIR, docs/cases.md "Output directory"):
    - before anything else that can fail, it creates DIR and removes from it every file of the kinds it writes (the
-     `complete` marker, summary.json, curlmap-*.csv, fields.h5/.xmf, curlmap.h5/.xmf, mesh.msh) and the `.part`
-     leftovers of a killed run, so that a run that stops early, on bad input or killed, never leaves an earlier run's
-     results looking like its own;
+     `complete` marker, summary.json, curlmap-*.csv, fields-*.h5, curlmap-*.h5, fields.xmf, curlmap.xmf, mesh.msh,
+     and the fields.h5 / curlmap.h5 of runs before one file per state) and the `.part` leftovers of a killed run, so
+     that a run that stops early, on bad input or killed, never leaves an earlier run's results looking like its own;
    - every result file is written under a temporary `.part` name and renamed when complete;
    - the marker DIR/complete is written last: its presence says that every file of the run is there.
    Files of other names are left alone. */

@@ -4,7 +4,9 @@
 
 Each rank writes its own vertices and cells, so the HDF5 rows come in a different order; rows are matched by position
 (vertices by their coordinates, cells by their centroids, curl-map nodes by (x, y)), and then every dataset of
-fields.h5 and curlmap.h5 that ParaView reads through the XDMF must agree:
+fields-mesh.h5 and, state by state in the order of fields.xmf, of fields-STATE.h5 and curlmap-STATE.h5 that ParaView
+reads through the XDMF must agree:
+- both runs list the same states, in the same order and with the same time values, in fields.xmf;
 - coordinates and the layer / active / temperature / eigenstrain fields exactly up to round-off (1e-12 relative);
 - displacement to 1e-7 of its largest value, stresses to 1e-7 of the state's largest von Mises stress: the solves
   on 1 and 2 ranks factor differently and agree to ~1e-11 in the centre curvature (tests/model); measured on the
@@ -17,6 +19,7 @@ fields.h5 and curlmap.h5 that ParaView reads through the XDMF must agree:
   to 1e3: measured 3e-8 of 90 degrees on the 3D five-layer run, so the direction's tolerance is 1e-6 of 90 degrees.
 The connectivity is compared as the set of cells, each a sorted tuple of its vertices' coordinates."""
 import sys
+import xml.etree.ElementTree as ET
 
 import h5py
 import numpy as np
@@ -50,16 +53,22 @@ def agree(a, b, rtol, what, scale=None):
 
 
 def fields(run):
-    h = h5py.File(run + "/fields.h5", "r")
+    h = h5py.File(run + "/fields-mesh.h5", "r")
     vertices = h["geometry/vertices"][:]
     cells = h["viz/topology/cells"][:]
     centroids = vertices[cells].mean(axis=1)
-    return h, vertices, cells, centroids
+    return vertices, cells, centroids
+
+
+def states(run):
+    """(name, time value) of every state, in the order of fields.xmf's grids"""
+    return [(g.get("Name"), g.find("Time").get("Value")) for g in ET.parse(run + "/fields.xmf").getroot().iter("Grid")
+            if g.get("GridType") == "Uniform"]
 
 
 a, b = sys.argv[1], sys.argv[2]
-ha, va, ca, cena = fields(a)
-hb, vb, cb, cenb = fields(b)
+va, ca, cena = fields(a)
+vb, cb, cenb = fields(b)
 check(va.shape == vb.shape and ca.shape == cb.shape, "mesh sizes %s %s / %s %s" % (va.shape, ca.shape, vb.shape, cb.shape))
 if failures:
     sys.exit("not the same mesh: nothing more to compare")
@@ -75,36 +84,38 @@ def cell_set(vertices, cells):
 
 
 check(np.array_equal(cell_set(va, ca), cell_set(vb, cb)), "the same cells (by their corners' coordinates)")
-check(np.array_equal(ha["time"][:], hb["time"][:]), "time values %s" % ha["time"][:].ravel())
-
-disp_a, disp_b = ha["vertex_fields/nodal_displacement"][:], hb["vertex_fields/nodal_displacement"][:]
-for k in range(disp_a.shape[0]):
-    agree(disp_a[k][pa], disp_b[k][pb], 1e-7, "step %d displacement" % k)
-exact = {"layer", "active", "temperature", "eigenstrain_xx", "eigenstrain_yy", "eigenstrain_zz"}
-for name in sorted(ha["cell_fields"].keys()):
-    field = name[len("cell_"):]
-    fa, fb = ha["cell_fields"][name][:], hb["cell_fields"][name][:]
-    for k in range(fa.shape[0]):
-        scale = None if field in exact else np.abs(ha["cell_fields/cell_von_mises"][k]).max()
-        agree(fa[k][qa], fb[k][qb], 1e-12 if field in exact else 1e-7, "step %d %s" % (k, field), scale)
-
-ka, kb = h5py.File(a + "/curlmap.h5", "r"), h5py.File(b + "/curlmap.h5", "r")
-ga, gb = ka["geometry/vertices"][:], kb["geometry/vertices"][:]
-check(ga.shape == gb.shape, "curl map sizes %s / %s" % (ga.shape, gb.shape))
+sa, sb = states(a), states(b)
+check(len(sa) > 0 and sa == sb, "states and time values %s" % sa)
 if failures:
-    sys.exit("not the same curl map: nothing more to compare")
-ra, rb = order(ga), order(gb)
-agree(ga[ra], gb[rb], 1e-12, "curl map nodes")
-for name in sorted(ka["fields"].keys()):
-    fa, fb = ka["fields"][name][:], kb["fields"][name][:]
-    for k in range(fa.shape[0]):
-        k1, k2 = ka["fields/k1"][k][ra], ka["fields/k2"][k][ra]
+    sys.exit("not the same states: nothing more to compare")
+
+exact = {"layer", "active", "temperature", "eigenstrain_xx", "eigenstrain_yy", "eigenstrain_zz"}
+for k, (state, _) in enumerate(sa):
+    ha, hb = h5py.File("%s/fields-%s.h5" % (a, state), "r"), h5py.File("%s/fields-%s.h5" % (b, state), "r")
+    agree(ha["vertex_fields/nodal_displacement"][:][pa], hb["vertex_fields/nodal_displacement"][:][pb], 1e-7, "step %d (%s) displacement" % (k, state))
+    for name in sorted(ha["cell_fields"].keys()):
+        field = name[len("cell_"):]
+        fa, fb = ha["cell_fields"][name][:], hb["cell_fields"][name][:]
+        scale = None if field in exact else np.abs(ha["cell_fields/cell_von_mises"][:]).max()
+        agree(fa[qa], fb[qb], 1e-12 if field in exact else 1e-7, "step %d (%s) %s" % (k, state, field), scale)
+
+for k, (state, _) in enumerate(sa):
+    ka, kb = h5py.File("%s/curlmap-%s.h5" % (a, state), "r"), h5py.File("%s/curlmap-%s.h5" % (b, state), "r")
+    ga, gb = ka["geometry/vertices"][:], kb["geometry/vertices"][:]
+    check(ga.shape == gb.shape, "step %d (%s) curl map sizes %s / %s" % (k, state, ga.shape, gb.shape))
+    if failures:
+        sys.exit("not the same curl map: nothing more to compare")
+    ra, rb = order(ga), order(gb)
+    agree(ga[ra], gb[rb], 1e-12, "step %d (%s) curl map nodes" % (k, state))
+    k1, k2 = ka["fields/k1"][:][ra], ka["fields/k2"][:][ra]
+    for name in sorted(ka["fields"].keys()):
+        fa, fb = ka["fields"][name][:], kb["fields"][name][:]
         scale = np.abs(k1).max() if name.startswith("k") else None
         if name == "k1_angle":
             distinct = np.abs(k1 - k2) > 1e-3 * np.abs(k1)
-            agree(fa[k][ra][distinct], fb[k][rb][distinct], 1e-6, "step %d curl map k1_angle at %d non-equibiaxial nodes" % (k, distinct.sum()), 90.0)
+            agree(fa[ra][distinct], fb[rb][distinct], 1e-6, "step %d (%s) curl map k1_angle at %d non-equibiaxial nodes" % (k, state, distinct.sum()), 90.0)
         else:
-            agree(fa[k][ra], fb[k][rb], 1e-7, "step %d curl map %s" % (k, name), scale)
+            agree(fa[ra], fb[rb], 1e-7, "step %d (%s) curl map %s" % (k, state, name), scale)
 
 print("%d check(s) failed" % failures if failures else "all checks passed")
 sys.exit(1 if failures else 0)
