@@ -23,7 +23,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${FCCLSIM_ASAN_BUILD_DIR:-$top/build-asan}
 errors_in_process='^material-tables$'
-select=(-R '^(material|laminate|install|mesh|fe-mms|cli|process|output-run|pattern-(areas|bad-|run-gerber-half-np1$|run-mixed-np1$)|fuzz$)'
+select=(-R '^(material|laminate|install|mesh|fe-mms|cli|process|output-run|restart-2d-|pattern-(areas|bad-|run-gerber-half-np1$|run-mixed-np1$)|fuzz$)'
         -E "^process-(run-)?(four-layer|five-layer|free-bond|pressed)[a-z-]*-3d(-vs-theory)?\$|^process-(run-)?(split|tdep)|^output-run-(3d-np1|2d-np2)\$|$errors_in_process")
 if [ "${1:-}" = --all ]; then
   select=(-LE valgrind -E "$errors_in_process")

@@ -13,6 +13,7 @@ static const char usage[] = "fcclsim: curl of flexible copper-clad laminates by 
 #include "field-output.h"
 #include "summary.h"
 #include "curl.h"
+#include "checkpoint.h"
 
 typedef struct {
   char      output[PETSC_MAX_PATH_LEN];
@@ -87,6 +88,7 @@ static PetscErrorCode FEHistoryStep(FEHistory *fh, Process process, const Proces
     PetscCall(ModelStateRestore(fh->model, fh->saved[start]));
     PetscCall(LaminateHistoryCopy(ModelDim(fh->model) == 3 ? ps->plate[start] : ps->cylinder[start], fh->h));
   }
+  PetscCall(ModelBeginStep(fh->model));
   PetscCall(ProcessApplyStep(process, k, fh->h, &ModelProcessHooks, fh->model));
   PetscCall(ModelSolve(fh->model));
   if (ProcessStepIsBranchPoint(process, k)) PetscCall(ModelStateSave(fh->model, &fh->saved[k]));
@@ -143,6 +145,26 @@ static PetscErrorCode PrintState(MPI_Comm comm, PetscInt k, const ProcessStep *s
   PetscFunctionReturn(0);
 }
 
+/* A restarted run (checkpoint.h): the steps up to its checkpoint come from it, with their summary entries and output
+   files, and the laminate-theory history in step with the model is that of the step (both follow the same process);
+   *first is the step the run goes on with */
+static PetscErrorCode RestoreSteps(Checkpoint checkpoint, FEHistory *fh, Process process, const ProcessStates *ps, FieldOutput fields, Summary summary, PetscInt *first)
+{
+  const PetscInt k = CheckpointResumeStep(checkpoint);
+
+  PetscFunctionBeginUser;
+  *first = k + 1;
+  if (k < 0) PetscFunctionReturn(0);
+  PetscCall(CheckpointLoad(checkpoint, fh->model, process, fh->saved, summary));
+  PetscCall(LaminateHistoryCopy(ModelDim(fh->model) == 3 ? ps->plate[k] : ps->cylinder[k], fh->h));
+  for (PetscInt j = 0; j <= k; j++) {
+    const StateReport *r = SummaryState(summary, j);
+    if (fields) PetscCall(FieldOutputKeepState(fields, fh->model, j, r->name, r->temperature, PETSC_TRUE));
+    PetscCall(PrintState(ModelComm(fh->model), j, ProcessGetStep(process, j), r));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* The part of the sample the model covers: a quarter model the quadrant x, y >= 0, the 2D model the section y = 0 */
 static PatternBox ModelledArea(const PlateMesh *pm)
 {
@@ -172,12 +194,19 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   char            path[PETSC_MAX_PATH_LEN];
   PetscBool       patterned;
   PatternBox      modelled;
+  Checkpoint      checkpoint;
+  PetscInt        first;
 
   PetscFunctionBeginUser;
   PetscCall(CaseLoad(comm, argc, argv, help));
   PetscCall(RunOptionsRead(comm, &run));
-  /* before any other check can fail: a run that stops on bad input must not leave an earlier run's results behind */
-  if (!help) PetscCall(OutputDirectoryClaim(comm, run.output));
+  PetscCall(CheckpointCreate(comm, run.output, &checkpoint));
+  /* before any other check can fail: a run that stops on bad input must not leave an earlier run's results behind;
+     a restarted run keeps those of the steps its checkpoint has done */
+  if (!help) {
+    PetscCall(CheckpointFind(checkpoint));
+    PetscCall(OutputDirectoryClaim(comm, run.output, CheckpointKeptFiles(checkpoint)));
+  }
   PetscCall(StackCreateFromOptions(comm, &stack));
   PetscCall(StackLoadMaterials(stack));
   PetscCall(ProcessOptionsHavePattern(comm, &patterned));
@@ -188,6 +217,7 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   PetscCall(CurlOptionsRead(comm, &curl_options));
   PetscCall(CaseCheckUnusedKeys(comm, NULL));
   if (help) {
+    PetscCall(CheckpointDestroy(&checkpoint));
     PetscCall(ProcessDestroy(&process));
     PetscCall(StackDestroy(&stack));
     PetscFunctionReturn(0);
@@ -212,7 +242,8 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   PetscCall(SummaryCreate(comm, CaseSource(), ModelKindNames[pm.model], stack, &summary));
   PetscCall(PetscMemzero(&report, sizeof(report)));
   PetscCall(PetscMalloc2(StackSize(stack), &report.active, StackSize(stack), &report.max_stress));
-  for (PetscInt k = 0; k < ProcessSize(process); k++) {
+  PetscCall(RestoreSteps(checkpoint, &fh, process, &states, fields, summary, &first));
+  for (PetscInt k = first; k < ProcessSize(process); k++) {
     const ProcessStep      *st       = ProcessGetStep(process, k);
     LaminateHistory         plate    = states.plate[k], cylinder = states.cylinder[k];
     const TemperatureField *T        = LaminateHistoryTemperature(plate);
@@ -232,14 +263,17 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
     report.edge_lift = CurlEdgeLift(report.mid.k1, PetscAbsReal(report.mid.xx) >= PetscAbsReal(report.mid.yy) ? pm.lx : pm.ly);
     PetscCall(PrintState(comm, k, st, &report));
     PetscCall(SummaryAddState(summary, &report));
+    PetscCall(CheckpointAfterStep(checkpoint, k, fh.model, process, fh.saved, summary));
   }
   if (fields) PetscCall(FieldOutputFinish(fields));
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/summary.json", run.output));
   PetscCall(SummaryWrite(summary, path));
   PetscCall(OutputDirectoryComplete(comm, run.output, CaseSource()));
-  PetscCall(PetscPrintf(comm, "%s (%" PetscInt_FMT " DOFs): wrote %s\n", ModelKindNames[pm.model], report.dofs, path));
+  PetscCall(CheckpointFinish(checkpoint));
+  PetscCall(PetscPrintf(comm, "%s (%" PetscInt_FMT " DOFs): wrote %s\n", ModelKindNames[pm.model], SummaryState(summary, SummarySize(summary) - 1)->dofs, path));
 
   PetscCall(SummaryDestroy(&summary));
+  PetscCall(CheckpointDestroy(&checkpoint));
   PetscCall(FieldOutputDestroy(&fields));
   for (PetscInt k = 0; fh.saved && k < ProcessSize(process); k++) PetscCall(ModelStateDestroy(&fh.saved[k]));
   PetscCall(PetscFree(fh.saved));

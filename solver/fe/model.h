@@ -66,6 +66,12 @@ typedef struct _n_ModelState *ModelState;
 PetscErrorCode ModelStateSave(Model model, ModelState *state);
 PetscErrorCode ModelStateRestore(Model model, ModelState state);
 PetscErrorCode ModelStateDestroy(ModelState *state);
+/* Collective. A state into the checkpoint's current HDF5 group (state-file.h), and back: only a model of the same
+   mesh on the same ranks reads it (the checkpoint checks that first) */
+PetscErrorCode ModelStateWrite(Model model, ModelState state, PetscViewer viewer);
+PetscErrorCode ModelStateRead(Model model, PetscViewer viewer, ModelState *state);
+/* Collective. Called at the start of every process step: the step's solves depend on the state alone (model.c) */
+PetscErrorCode ModelBeginStep(Model model);
 
 /* What the report needs (curl.h, field-output.h, summary.h) */
 MPI_Comm           ModelComm(Model model);

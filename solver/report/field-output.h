@@ -4,9 +4,10 @@
    DIR/fields-mesh.h5              the mesh of the whole plate (3D) or section (2D), written with the first state
    DIR/fields-STATE.h5             the fields of one state (STATE: its name, as in curlmap-STATE.csv):
      per node:  displacement (total: laminate reference + departure, m; 3 components, the 2D section in its x-y plane)
-     per cell:  layer (0 = the case's first, bottom layer), active (1/0; 0 = etched), temperature (K),
-                stress_xx ... stress_xy and von_mises (cell averages, Pa, in laminate axes: z through the thickness),
-                thermal_strain_in_plane, thermal_strain_thickness (the layer's free strain from its stress-free state)
+     per cell:  layer (0 = the case's first, bottom layer), active (1/0; 0 = etched), fraction_kept (the copper a
+                patterned etch left, 0 to 1), temperature (K), stress_xx ... stress_xy and von_mises (cell averages,
+                Pa), eigenstrain_xx ... eigenstrain_xy (cell averages of the point state, state-fields.h), both in
+                laminate axes: z through the thickness
    DIR/curlmap-STATE.h5            the mid-surface curl map of one state (rank 0's CurlMap arrays), its nodes and cells:
      per node:  deflection (0, 0, w) (m), w (m), kappa_xx, kappa_yy, kappa_xy, k1, k2 (1/m), k1_angle (deg),
                 R1, R2 (cm, signed; NaN for a flat direction, whose radius is infinite)

@@ -3,12 +3,13 @@
 #include <fnmatch.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "output-directory.h"
 
 /* The kinds of files a run writes, as shell patterns; "*.part*" also catches Gmsh's temporary mesh names */
-static const char *const owned[] = {"complete", "summary.json", "curlmap-*.csv", "fields-*.h5", "curlmap-*.h5", "fields.h5", "fields.xmf", "curlmap.h5", "curlmap.xmf", "mesh.msh", "*.part", "*.part*.msh", NULL};
+static const char *const owned[] = {"complete", "summary.json", "curlmap-*.csv", "fields-*.h5", "curlmap-*.h5", "fields.h5", "fields.xmf", "curlmap.h5", "curlmap.xmf", "mesh.msh", "checkpoint-*.h5", "*.part", "*.part*.msh", NULL};
 
 /* mkdir -p: a sweep or job script names a nested directory (runs/sweep/point-3) and expects it made */
 static int MakeDirectories(const char dir[])
@@ -26,7 +27,7 @@ static int MakeDirectories(const char dir[])
   return 0;
 }
 
-static int ClearOwned(const char dir[])
+static int ClearOwned(const char dir[], const char *const keep[])
 {
   DIR           *d;
   struct dirent *e;
@@ -37,7 +38,10 @@ static int ClearOwned(const char dir[])
   while (!err && (e = readdir(d))) {
     for (const char *const *pat = owned; *pat; pat++) {
       char path[PETSC_MAX_PATH_LEN];
+      PetscBool kept = PETSC_FALSE;
       if (fnmatch(*pat, e->d_name, 0)) continue;
+      for (const char *const *k = keep; k && *k && !kept; k++) kept = (PetscBool)!strcmp(*k, e->d_name);
+      if (kept) break;
       if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path)) err = ENAMETOOLONG;
       else if (unlink(path) && errno != ENOENT) err = errno;
       break;
@@ -55,14 +59,14 @@ PetscErrorCode OutputDirectoryCheck(MPI_Comm comm, int err, const char path[])
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode OutputDirectoryClaim(MPI_Comm comm, const char dir[])
+PetscErrorCode OutputDirectoryClaim(MPI_Comm comm, const char dir[], const char *const keep[])
 {
   PetscMPIInt rank;
   int         err = 0;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) err = ClearOwned(dir);
+  if (rank == 0) err = ClearOwned(dir, keep);
   PetscCall(OutputDirectoryCheck(comm, err, dir));
   PetscFunctionReturn(0);
 }

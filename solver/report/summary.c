@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include "summary.h"
 #include "output-directory.h"
+#include "state-file.h"
 
 struct _n_Summary {
   MPI_Comm     comm;
@@ -159,5 +160,91 @@ PetscErrorCode SummaryDestroy(Summary *s)
   for (PetscInt k = 0; k < (*s)->n; k++) PetscCall(PetscFree2((*s)->states[k].active, (*s)->states[k].max_stress));
   PetscCall(PetscFree((*s)->states));
   PetscCall(PetscFree(*s));
+  PetscFunctionReturn(0);
+}
+
+PetscInt           SummarySize(Summary s) { return s->n; }
+const StateReport *SummaryState(Summary s, PetscInt i) { return &s->states[i]; }
+
+/* One state's numbers, in this order; the per-layer arrays last */
+enum { REC_T, REC_GX, REC_GY, REC_MID, REC_BOTTOM = REC_MID + 5, REC_TOP = REC_BOTTOM + 5, REC_EDGE = REC_TOP + 5, REC_WARPAGE, REC_SPHERE, REC_CYLINDER, REC_DOFS, REC_ITERATIONS, REC_TSETUP, REC_TASSEMBLY, REC_TSOLVE, REC_LAYERS };
+
+static void PackCurvature(const Curvature *c, PetscScalar r[]) { r[0] = c->xx, r[1] = c->yy, r[2] = c->xy, r[3] = c->k1, r[4] = c->k2; }
+static void UnpackCurvature(const PetscScalar r[], Curvature *c) { c->xx = r[0], c->yy = r[1], c->xy = r[2], c->k1 = r[3], c->k2 = r[4]; }
+
+PetscErrorCode SummaryWriteRecords(Summary s, PetscViewer viewer)
+{
+  const PetscInt nl = StackSize(s->stack), len = REC_LAYERS + 2 * nl;
+  PetscScalar   *rec;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(s->n * len + 1, &rec));
+  for (PetscInt k = 0; k < s->n; k++) {
+    const StateReport *st = &s->states[k];
+    PetscScalar       *r  = &rec[k * len];
+    r[REC_T]  = st->temperature;
+    r[REC_GX] = st->gradient[0];
+    r[REC_GY] = st->gradient[1];
+    PackCurvature(&st->mid, &r[REC_MID]);
+    PackCurvature(&st->bottom, &r[REC_BOTTOM]);
+    PackCurvature(&st->top, &r[REC_TOP]);
+    r[REC_EDGE]       = st->edge_lift;
+    r[REC_WARPAGE]    = st->warpage;
+    r[REC_SPHERE]     = st->kappa_sphere;
+    r[REC_CYLINDER]   = st->kappa_cylinder;
+    r[REC_DOFS]       = (PetscReal)st->dofs;
+    r[REC_ITERATIONS] = (PetscReal)st->iterations;
+    r[REC_TSETUP]     = st->time_setup;
+    r[REC_TASSEMBLY]  = st->time_assembly;
+    r[REC_TSOLVE]     = st->time_assembly_solve;
+    for (PetscInt i = 0; i < nl; i++) {
+      r[REC_LAYERS + i]      = st->active[i];
+      r[REC_LAYERS + nl + i] = st->max_stress[i];
+    }
+  }
+  PetscCall(StateFileWriteShared(viewer, "states", s->n * len, rec));
+  PetscCall(PetscFree(rec));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SummaryReadRecords(Summary s, PetscViewer viewer, PetscInt n, char *const names[], char *const step_types[])
+{
+  const PetscInt nl = StackSize(s->stack), len = REC_LAYERS + 2 * nl;
+  PetscScalar   *rec;
+  StateReport    st;
+
+  PetscFunctionBeginUser;
+  PetscCheck(s->n == 0, s->comm, PETSC_ERR_ORDER, "SummaryReadRecords into a summary that has states");
+  PetscCall(PetscCalloc1(n * len + 1, &rec));
+  PetscCall(StateFileReadShared(viewer, "states", n * len, rec));
+  PetscCall(PetscMemzero(&st, sizeof(st)));
+  PetscCall(PetscMalloc2(nl, &st.active, nl, &st.max_stress));
+  for (PetscInt k = 0; k < n; k++) {
+    const PetscScalar *r = &rec[k * len];
+    PetscCall(PetscStrncpy(st.name, names[k], sizeof(st.name)));
+    PetscCall(PetscStrncpy(st.step_type, step_types[k], sizeof(st.step_type)));
+    st.temperature = r[REC_T];
+    st.gradient[0] = r[REC_GX];
+    st.gradient[1] = r[REC_GY];
+    UnpackCurvature(&r[REC_MID], &st.mid);
+    UnpackCurvature(&r[REC_BOTTOM], &st.bottom);
+    UnpackCurvature(&r[REC_TOP], &st.top);
+    st.edge_lift           = r[REC_EDGE];
+    st.warpage             = r[REC_WARPAGE];
+    st.kappa_sphere        = r[REC_SPHERE];
+    st.kappa_cylinder      = r[REC_CYLINDER];
+    st.dofs                = (PetscInt)r[REC_DOFS];
+    st.iterations          = (PetscInt)r[REC_ITERATIONS];
+    st.time_setup          = r[REC_TSETUP];
+    st.time_assembly       = r[REC_TASSEMBLY];
+    st.time_assembly_solve = r[REC_TSOLVE];
+    for (PetscInt i = 0; i < nl; i++) {
+      st.active[i]     = (PetscBool)(r[REC_LAYERS + i] != 0);
+      st.max_stress[i] = r[REC_LAYERS + nl + i];
+    }
+    PetscCall(SummaryAddState(s, &st));
+  }
+  PetscCall(PetscFree2(st.active, st.max_stress));
+  PetscCall(PetscFree(rec));
   PetscFunctionReturn(0);
 }

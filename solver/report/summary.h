@@ -23,4 +23,11 @@ PetscErrorCode SummaryCreate(MPI_Comm comm, const char case_file[], const char m
 /* Copies the report; the arrays must hold StackSize(stack) entries. */
 PetscErrorCode SummaryAddState(Summary summary, const StateReport *state);
 PetscErrorCode SummaryWrite(Summary summary, const char path[]);
+/* The checkpoint's part (checkpoint.h): the states so far, and each one's name and step type */
+PetscInt       SummarySize(Summary summary);
+const StateReport *SummaryState(Summary summary, PetscInt i);
+/* Collective. The states' numbers into the viewer's current group (state-file.h), and back as the states of an empty
+   summary; the names and step types travel in the checkpoint's text */
+PetscErrorCode SummaryWriteRecords(Summary summary, PetscViewer viewer);
+PetscErrorCode SummaryReadRecords(Summary summary, PetscViewer viewer, PetscInt n, char *const names[], char *const step_types[]);
 PetscErrorCode SummaryDestroy(Summary *summary);
