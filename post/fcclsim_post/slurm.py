@@ -116,7 +116,8 @@ def script(sweep_dir, sweep_name, total, indices, opts, fcclsim, sweep_py):
               "# The launcher: --launch auto runs a 1-rank point without srun, and more ranks under srun --mpi=pmix when",
               "# 'srun --mpi=list' offers pmix, else under mpirun (docs/sweeps.md, 'Which launcher').",
               "LAUNCH=${FCCLSIM_LAUNCH:-%s}" % shlex.quote(opts.launch),
-              "# A point with a complete summary.json is skipped, so the script can be submitted again after a failure.",
+              "# A point with a complete summary.json is skipped, so the script can be submitted again after a failure;",
+              "# run-point starts fcclsim with -restart, so a point its task left unfinished resumes from its checkpoint.",
               'exec "$PYTHON" "$SWEEP_PY" run-point "$SWEEP_DIR" "${SLURM_ARRAY_TASK_ID:?not an array task}" --fcclsim "$FCCLSIM" --ranks "${SLURM_NTASKS:-%d}" --launch "$LAUNCH"' % opts.ntasks]
     return "\n".join(lines) + "\n"
 

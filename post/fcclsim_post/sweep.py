@@ -36,8 +36,8 @@ LOG = "sweep.log"
 SWEEP_KEYS = {"name", "description", "base", "mode", "set", "axes"}
 AXIS_KEYS = {"key", "name", "values", "range"}
 # fcclsim's own option namespaces (solver/case.c): a key outside them and outside the base case is a typo.
-FCCLSIM_NAMESPACES = ("layers", "material_", "plate_", "mesh_", "model", "temperature_", "curl_", "process_", "steps", "solver_", "fcclsim_", "displacement_")
-RESERVED_KEYS = {"case", "output"}
+FCCLSIM_NAMESPACES = ("layers", "material_", "plate_", "mesh_", "model", "temperature_", "curl_", "process_", "steps", "solver_", "fcclsim_", "displacement_", "checkpoint")
+RESERVED_KEYS = {"case", "output", "restart"}
 STATE_FIELDS = (  # (column suffix, path in a state of summary.json)
     ("temperature_C", ("temperature_C",)),
     ("k1_1_per_m", ("center_curvature_1_per_m", "k1")),
@@ -384,8 +384,11 @@ def point_state(sweep_dir, point):
     return state if state in ("failed", "interrupted", "running") else "missing"
 
 
-def point_command(sweep_dir, point, fcclsim, launch):
-    return launch + [fcclsim, "-case", os.path.join(sweep_dir, point["case"]), "-output", os.path.join(sweep_dir, point["output"])] + point["args"]
+def point_command(sweep_dir, point, fcclsim, launch, restart=True):
+    """-restart: a point interrupted mid-run resumes after its last checkpointed step (docs/restart.md); without a
+    checkpoint fcclsim starts from the first step"""
+    return (launch + [fcclsim, "-case", os.path.join(sweep_dir, point["case"]), "-output", os.path.join(sweep_dir, point["output"])]
+            + point["args"] + (["-restart"] if restart else []))
 
 
 def child_setup(parent):
@@ -402,16 +405,17 @@ def child_setup(parent):
         os._exit(1)
 
 
-def start_point(sweep_dir, point, fcclsim, launch):
+def start_point(sweep_dir, point, fcclsim, launch, restart=True):
     """Start fcclsim on a point; its output goes to runs/NAME/fcclsim.log. A summary.json left by an earlier attempt
-    (run-point --force) is removed first: the point's directory belongs to its current attempt."""
+    (run-point --force) is removed first: the point's directory belongs to its current attempt. restart: resume from
+    the point's checkpoint if an earlier attempt left one (--force starts afresh)."""
     out_dir = os.path.join(sweep_dir, point["output"])
     os.makedirs(out_dir, exist_ok=True)
     try:
         os.unlink(os.path.join(out_dir, "summary.json"))
     except FileNotFoundError:
         pass
-    cmd = point_command(sweep_dir, point, fcclsim, launch)
+    cmd = point_command(sweep_dir, point, fcclsim, launch, restart)
     job = {"point": point, "cmd": cmd, "started": time.time(), "slurm": slurm.task_record()}
     write_json(os.path.join(out_dir, "status.json"), dict(status_record(job, "running"), runner_pid=os.getpid()))
     log_event(sweep_dir, "start", point["name"], " ".join(shlex.quote(c) for c in cmd[:len(launch) + 1]))
@@ -590,7 +594,7 @@ def cmd_run_point(opts):
     job, state = None, None
     try:
         with signals_held():
-            job = start_point(sweep_dir, point, fcclsim, launch)
+            job = start_point(sweep_dir, point, fcclsim, launch, restart=not opts.force)
         returncode = job["proc"].wait()
         with signals_held():
             state = finish_point(sweep_dir, job, returncode)
@@ -834,7 +838,7 @@ def parser():
     o.add_argument("--fcclsim", help=FCCLSIM_HELP)
     o.add_argument("--ranks", type=int, default=1, help="MPI ranks of the point, for --launch auto (default 1)")
     o.add_argument("--launch", default="", help="launcher prefix: '' (default: none), 'auto' (1 rank: none; more inside SLURM: 'srun --mpi=pmix -n R' if srun --mpi=list offers pmix, else 'mpirun -n R'; outside SLURM: 'mpiexec -n R'), or a command such as 'srun --mpi=pmi2' or 'mpirun -n 4'")
-    o.add_argument("--force", action="store_true", help="run even if the point is complete")
+    o.add_argument("--force", action="store_true", help="run even if the point is complete, from its first step (no -restart)")
     o.set_defaults(func=cmd_run_point)
 
     s = sub.add_parser("slurm", help="write a SLURM array script, one task per point", description="Write DIR/slurm.sh: sbatch --array over the points (all, --points, or the missing ones), each task running 'sweep.py run-point' with the launcher of --launch (docs/sweeps.md, 'Which launcher'). Nothing here needs SLURM installed.")
