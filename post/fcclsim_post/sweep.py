@@ -555,7 +555,7 @@ def cmd_run(opts):
         while todo or running:
             while todo and len(running) < jobs:
                 with signals_held():
-                    running.append(start_point(sweep_dir, todo.pop(0), fcclsim, launch))
+                    running.append(start_point(sweep_dir, todo.pop(0), fcclsim, launch, restart=not opts.fresh))
             time.sleep(0.05)
             for job in [j for j in running if j["proc"].poll() is not None]:
                 with signals_held():
@@ -830,6 +830,7 @@ def parser():
     r.add_argument("--mpiexec", default="mpiexec", help="MPI launcher for --ranks > 1, e.g. 'mpiexec --oversubscribe' (default: mpiexec)")
     r.add_argument("--fcclsim", help=FCCLSIM_HELP)
     r.add_argument("--skip-failed", action="store_true", help="do not retry points whose last attempt failed")
+    r.add_argument("--fresh", action="store_true", help="start every point from its first step (no -restart from its checkpoint), e.g. after fcclsim was rebuilt or the rank count changed")
     r.set_defaults(func=cmd_run)
 
     o = sub.add_parser("run-point", help="run one point (each SLURM array task calls this)", description="Run one point unless it is complete. Exit 0 when the point is done, 1 when it failed, 128 + the signal's number when SIGTERM or SIGINT stopped it (it is then recorded as interrupted).")

@@ -166,7 +166,9 @@ static int ReadChecksum(hid_t d, uint64_t *sum)
   if (type >= 0 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && H5Tget_size(type) < sizeof(hex)) {
     mem = H5Tcopy(H5T_C_S1);
     H5Tset_size(mem, sizeof(hex) - 1);
-    ok = H5Aread(at, mem, hex) >= 0 && sscanf(hex, "%16llx", (unsigned long long *)sum) == 1;
+    unsigned long long v;
+    ok   = H5Aread(at, mem, hex) >= 0 && sscanf(hex, "%16llx", &v) == 1;
+    *sum = (uint64_t)v;
     H5Tclose(mem);
   }
   if (type >= 0) H5Tclose(type);
@@ -177,21 +179,32 @@ static int ReadChecksum(hid_t d, uint64_t *sum)
 static herr_t VerifyLink(hid_t group, const char *name, const H5L_info_t *info, void *ptr)
 {
   VerifyContext *vc = (VerifyContext *)ptr;
-  H5O_info_t     oinfo;
-  hid_t          d, space;
+  hid_t          d, space, type, obj;
   hssize_t       n;
   double        *a;
   uint64_t       stored, sum;
   herr_t         status = 0;
+  H5I_type_t     kind;
+  int            is_double;
 
-  (void)info;
-  if (H5Oget_info_by_name(group, name, &oinfo, H5P_DEFAULT) < 0) {
-    snprintf(vc->why, vc->len, "object %s does not read", name);
+  if (info->type != H5L_TYPE_HARD) return 0;
+  if ((obj = H5Oopen(group, name, H5P_DEFAULT)) < 0) {
+    snprintf(vc->why, vc->len, "object %s does not open (the file is damaged)", name);
     return 1;
   }
-  if (oinfo.type != H5O_TYPE_DATASET) return 0;
+  kind = H5Iget_type(obj);
+  H5Oclose(obj);
+  if (kind != H5I_DATASET) return 0;
   if ((d = H5Dopen2(group, name, H5P_DEFAULT)) < 0) {
     snprintf(vc->why, vc->len, "dataset %s does not open", name);
+    return 1;
+  }
+  type      = H5Dget_type(d);
+  is_double = type >= 0 && H5Tget_class(type) == H5T_FLOAT && H5Tget_size(type) == sizeof(double);
+  if (type >= 0) H5Tclose(type);
+  if (!is_double) {
+    snprintf(vc->why, vc->len, "dataset %s is not an array of doubles", name);
+    H5Dclose(d);
     return 1;
   }
   space = H5Dget_space(d);

@@ -23,6 +23,7 @@ struct _n_Checkpoint {
   PetscReal      interval; /* s */
   PetscLogDouble since;    /* when the run started, or the last checkpoint was written */
   char          *options;  /* this run's resolved options, one "key value" line each, sorted */
+  char           build[17]; /* the hash of this executable, once known ("" until then) */
   /* what CheckpointFind found */
   PetscInt       resume;
   char           found[PETSC_MAX_PATH_LEN];
@@ -199,6 +200,27 @@ static uint64_t Hash(uint64_t h, const void *data, size_t n)
   return h;
 }
 
+/* The executable, by the hash of its bytes (rank 0 reads it, every rank gets it): the version number does not change
+   between builds, and a checkpoint of another build may hold another state layout or come from other physics */
+static PetscErrorCode BuildHash(Checkpoint cp)
+{
+  PetscFunctionBeginUser;
+  if (cp->build[0]) PetscFunctionReturn(0);
+  if (cp->rank == 0) {
+    FILE         *fp = fopen("/proc/self/exe", "rb");
+    uint64_t      h  = 0xcbf29ce484222325ULL;
+    unsigned char buf[65536];
+    size_t        got;
+    if (fp) {
+      while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) h = Hash(h, buf, got);
+      fclose(fp);
+    }
+    snprintf(cp->build, sizeof(cp->build), "%016llx", (unsigned long long)h);
+  }
+  PetscCallMPI(MPI_Bcast(cp->build, sizeof(cp->build), MPI_CHAR, 0, cp->comm));
+  PetscFunctionReturn(0);
+}
+
 /* The distributed mesh: every rank's vertex coordinates and cell cones in its local numbering, so that the same mesh
    distributed differently has another hash */
 static PetscErrorCode MeshHash(Model model, uint64_t *hash)
@@ -366,6 +388,7 @@ static PetscErrorCode FindOnRankZero(Checkpoint cp, PetscInt steps[], PetscInt n
       PetscCall(PetscFree(here));
     }
     if (!(v = RecordValue(text, "version", &vl)) || vl != strlen(FCCLSIM_VERSION) || strncmp(v, FCCLSIM_VERSION, vl)) snprintf(err, len, "%s was written by fcclsim %.*s, this is %s: restart with that version, or run without -restart", path, v ? (int)vl : 1, v ? v : "?", FCCLSIM_VERSION);
+    else if (!(v = RecordValue(text, "build", &vl)) || vl != strlen(cp->build) || strncmp(v, cp->build, vl)) snprintf(err, len, "%s was written by another build of fcclsim (executable hash %.*s, this one %s), whose state may differ: run without -restart, or restart with that executable", path, v ? (int)vl : 1, v ? v : "?", cp->build);
     else if (!(v = RecordValue(text, "ranks", &vl)) || vl != strlen(ours) || strncmp(v, ours, vl)) snprintf(err, len, "%s was written by %.*s rank(s), this run has %s: a checkpoint holds each rank's part of the state, so restart on %.*s rank(s) (docs/restart.md)", path, v ? (int)vl : 1, v ? v : "?", ours, v ? (int)vl : 1, v ? v : "?");
     else if (diff[0]) snprintf(err, len, "%s is of another case: %s; run without -restart, or with the case it was written for", path, diff);
     else if (!(v = RecordValue(text, "step", &vl))) snprintf(err, len, "%s has no step", path);
@@ -391,6 +414,7 @@ PetscErrorCode CheckpointFind(Checkpoint cp)
   PetscFunctionBeginUser;
   PetscCall(ResolvedOptions(&cp->options));
   if (!cp->restart) PetscFunctionReturn(0);
+  PetscCall(BuildHash(cp));
   PetscCall(PetscMalloc1(CHECKPOINT_MAX_FILES, &steps));
   if (cp->rank == 0) {
     ioerr = ListCheckpoints(cp->dir, steps, &nsteps);
@@ -485,7 +509,7 @@ PetscErrorCode CheckpointLoad(Checkpoint cp, Model model, Process process, Model
   }
   PetscCall(ModelStateDestroy(&current));
   PetscCall(RecordStates(cp->text, &n, &names, &types));
-  PetscCheck(n == cp->resume + 1, cp->comm, PETSC_ERR_FILE_UNEXPECTED, "restart: %s names %" PetscInt_FMT " states for step %" PetscInt_FMT, cp->found, n, cp->resume);
+  PetscCheck(n == cp->resume + 1, cp->comm, PETSC_ERR_FILE_UNEXPECTED, "restart: %s names %" PetscInt_FMT " states, and step %" PetscInt_FMT " needs %" PetscInt_FMT ": the checkpoint is damaged; run without -restart", cp->found, n, cp->resume, cp->resume + 1);
   PetscCall(PetscViewerHDF5PushGroup(viewer, "/summary"));
   PetscCall(SummaryReadRecords(summary, viewer, n, names, types));
   PetscCall(PetscViewerHDF5PopGroup(viewer));
@@ -509,15 +533,17 @@ static PetscErrorCode RunRecord(Checkpoint cp, PetscInt k, Model model, Process 
   PetscCall(ResolvedOptions(&cp->options));
   len = strlen(cp->options) + 4096;
   PetscCall(MeshHash(model, &hash));
-  for (PetscInt i = 0; i < SummarySize(summary); i++) len += strlen(SummaryState(summary, i)->name) + 48;
+  PetscCall(BuildHash(cp));
+  for (PetscInt i = 0; i < SummarySize(summary); i++) len += strlen(SummaryState(summary, i)->name) + strlen(SummaryState(summary, i)->step_type) + 8;
+  len += (size_t)(k + 1) * 32; /* the saved_J lines */
   PetscCall(PetscMalloc1(len, &t));
   t[0] = '\0';
-  snprintf(t + strlen(t), len - strlen(t), "%s\nversion %s\nranks %d\nstep %d\nmesh %016llx\n", CHECKPOINT_FORMAT, FCCLSIM_VERSION, (int)cp->size, (int)k, (unsigned long long)hash);
+  snprintf(t + strlen(t), len - strlen(t), "%s\nversion %s\nbuild %s\nranks %d\nstep %d\nmesh %016llx\n", CHECKPOINT_FORMAT, FCCLSIM_VERSION, cp->build, (int)cp->size, (int)k, (unsigned long long)hash);
   for (PetscInt i = 0; i < SummarySize(summary); i++) snprintf(t + strlen(t), len - strlen(t), "state %s %s\n", SummaryState(summary, i)->name, SummaryState(summary, i)->step_type);
   for (PetscInt j = 0; j <= k; j++)
     if (saved[j] && NeededAfter(process, j, k)) snprintf(t + strlen(t), len - strlen(t), "saved_%d yes\n", (int)j);
   snprintf(t + strlen(t), len - strlen(t), "options\n");
-  PetscCall(PetscStrcat(t, cp->options));
+  PetscCall(PetscStrlcat(t, cp->options, len));
   *text = t;
   PetscFunctionReturn(0);
 }
@@ -549,7 +575,7 @@ PetscErrorCode CheckpointAfterStep(Checkpoint cp, PetscInt k, Model model, Proce
   struct stat    st;
 
   PetscFunctionBeginUser;
-  if (!cp->enabled || !model) PetscFunctionReturn(0);
+  if (!cp->enabled || !model || k == ProcessSize(process) - 1) PetscFunctionReturn(0); /* after the last step the run is done: nothing to resume */
   PetscCall(PetscTime(&now));
   due = (PetscBool)(now - cp->since >= cp->interval);
   PetscCallMPI(MPI_Bcast(&due, 1, MPIU_BOOL, 0, cp->comm)); /* rank 0's clock decides for all */
