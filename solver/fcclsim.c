@@ -79,6 +79,12 @@ typedef struct {
   ModelState      *saved; /* per step: the state, kept while a later step starts from it */
 } FEHistory;
 
+/* The laminate-theory history of step k in the model's mode (plate in 3D, cylinder in 2D) */
+static LaminateHistory ModeHistory(const FEHistory *fh, const ProcessStates *ps, PetscInt k)
+{
+  return ModelDim(fh->model) == 3 ? ps->plate[k] : ps->cylinder[k];
+}
+
 static PetscErrorCode FEHistoryStep(FEHistory *fh, Process process, const ProcessStates *ps, PetscInt k)
 {
   const PetscInt start = ProcessStepStart(process, k);
@@ -86,7 +92,7 @@ static PetscErrorCode FEHistoryStep(FEHistory *fh, Process process, const Proces
   PetscFunctionBeginUser;
   if (start >= 0 && start != k - 1) {
     PetscCall(ModelStateRestore(fh->model, fh->saved[start]));
-    PetscCall(LaminateHistoryCopy(ModelDim(fh->model) == 3 ? ps->plate[start] : ps->cylinder[start], fh->h));
+    PetscCall(LaminateHistoryCopy(ModeHistory(fh, ps, start), fh->h));
   }
   PetscCall(ModelBeginStep(fh->model));
   PetscCall(ProcessApplyStep(process, k, fh->h, &ModelProcessHooks, fh->model));
@@ -156,7 +162,7 @@ static PetscErrorCode RestoreSteps(Checkpoint checkpoint, FEHistory *fh, Process
   *first = k + 1;
   if (k < 0) PetscFunctionReturn(0);
   PetscCall(CheckpointLoad(checkpoint, fh->model, process, fh->saved, summary));
-  PetscCall(LaminateHistoryCopy(ModelDim(fh->model) == 3 ? ps->plate[k] : ps->cylinder[k], fh->h));
+  PetscCall(LaminateHistoryCopy(ModeHistory(fh, ps, k), fh->h));
   for (PetscInt j = 0; j <= k; j++) {
     const StateReport *r = SummaryState(summary, j);
     if (fields) PetscCall(FieldOutputKeepState(fields, fh->model, j, r->name, r->temperature, PETSC_TRUE));
