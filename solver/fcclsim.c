@@ -94,7 +94,6 @@ static PetscErrorCode FEHistoryStep(FEHistory *fh, Process process, const Proces
     PetscCall(ModelStateRestore(fh->model, fh->saved[start]));
     PetscCall(LaminateHistoryCopy(ModeHistory(fh, ps, start), fh->h));
   }
-  PetscCall(ModelBeginStep(fh->model));
   PetscCall(ProcessApplyStep(process, k, fh->h, &ModelProcessHooks, fh->model));
   PetscCall(ModelSolve(fh->model));
   if (ProcessStepIsBranchPoint(process, k)) PetscCall(ModelStateSave(fh->model, &fh->saved[k]));

@@ -26,6 +26,8 @@ typedef struct {
   PetscInt        decided_gen;           /* the stiffness generation last assembled, or kept out (reusing); -1: none */
   PetscInt        last_rounds;           /* refinement rounds of the last solve */
   PetscInt        fresh_rounds;          /* and of the last solve with fresh factors */
+  PetscScalar    *factored_C;            /* the cells' stiffness the factors were made from, STIFFNESS_N per local cell
+                                            (a checkpoint needs it: ModelSolverWrite) */
   PetscScalar    *ref;                   /* the reference of the solve in progress */
   /* the refinement's convergence test */
   PetscReal       norm_b, last_f, last_y;
@@ -512,6 +514,7 @@ static PetscErrorCode ContextDestroy(SolveContext *ctx)
   PetscCall(MatDestroy(&ctx->A));
   PetscCall(VecDestroy(&ctx->u));
   PetscCall(VecDestroy(&ctx->unit_u));
+  PetscCall(PetscFree(ctx->factored_C));
   PetscCall(DMDestroy(&ctx->dm));
   PetscFunctionReturn(0);
 }
@@ -707,24 +710,34 @@ static PetscErrorCode VerifyLoad(Model m, SolveContext *ctx)
   PetscFunctionReturn(0);
 }
 
-/* The stiffness of the current state into the context's matrix and factored, when it has changed since the last
-   assembly, or kept as it was (model.h, -solver_refactor_rounds). A slightly changed stiffness (an E(T) increment)
-   keeps the last matrix and its factors: the refinement's residual is the new stiffness's own, so the answer is the
-   new one, and the kept matrix only slows each round to about the relative change of the moduli. Assembling every
-   increment's matrix only for the inner Krylov solve was 46 % of example-01's 3D history (perf, nx 4). */
-static PetscErrorCode EnsureAssembled(Model m, SolveContext *ctx)
+/* The cells' stiffness (all the matrix depends on) out of the state fields into *C (allocated if NULL), or, with
+   into_state, from *C into them */
+static PetscErrorCode CopyCellStiffness(Model m, PetscBool into_state, PetscScalar **C)
+{
+  PetscScalar *a;
+  PetscInt     cStart, cEnd;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMPlexGetHeightStratum(m->dm_base, 0, &cStart, &cEnd));
+  if (!*C) PetscCall(PetscMalloc1((cEnd - cStart) * STIFFNESS_N, C));
+  PetscCall(VecGetArray(StateFieldsVec(m->sf), &a));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    CellState    cs;
+    PetscScalar *kept = &(*C)[(c - cStart) * STIFFNESS_N];
+    PetscCall(StateFieldsCell(m->sf, a, c, &cs));
+    if (into_state) PetscCall(PetscArraycpy(cs.stiffness, kept, STIFFNESS_N));
+    else PetscCall(PetscArraycpy(kept, cs.stiffness, STIFFNESS_N));
+  }
+  PetscCall(VecRestoreArray(StateFieldsVec(m->sf), &a));
+  PetscFunctionReturn(0);
+}
+
+/* The stiffness of the state in the model's state fields into the context's matrix (factored at the next solve) */
+static PetscErrorCode AssembleStiffness(Model m, SolveContext *ctx)
 {
   PetscLogDouble t0, t1;
 
   PetscFunctionBeginUser;
-  if (ctx->decided_gen == m->stiffness_gen) PetscFunctionReturn(0);
-  ctx->decided_gen = m->stiffness_gen;
-  /* through the SNES's preconditioner lag: SNESComputeJacobian sets the KSP's reuse flag after this callback returns
-     (at the default lag of 1 to false, which refactored every E(T) increment: 187 factorizations in 189 solves of
-     example-01); -1 keeps the factors, -2 rebuilds them once and keeps them for the rounds that follow */
-  ctx->reusing = (PetscBool)(ctx->factored && !ctx->must_refactor && ctx->last_rounds <= ctx->fresh_rounds + m->opt.refactor_rounds);
-  PetscCall(SNESSetLagPreconditioner(ctx->snes, ctx->reusing ? -1 : -2));
-  if (ctx->reusing) PetscFunctionReturn(0);
   PetscCall(PetscTime(&t0));
   if (m->opt.element_stiffness) {
     PetscCall(ElementAssemblyStiffness(ctx->dm, m->geo, m->sf, ctx->A));
@@ -736,10 +749,33 @@ static PetscErrorCode EnsureAssembled(Model m, SolveContext *ctx)
     PetscCall(DMPlexSNESComputeJacobianFEM(ctx->dm, X, ctx->A, ctx->A, NULL));
     PetscCall(DMRestoreLocalVector(ctx->dm, &X));
   }
-  ctx->factored      = PETSC_TRUE;
-  ctx->must_refactor = PETSC_FALSE;
   PetscCall(PetscTime(&t1));
   m->time_assembly += t1 - t0;
+  PetscFunctionReturn(0);
+}
+
+/* The stiffness of the current state into the context's matrix and factored, when it has changed since the last
+   assembly, or kept as it was (model.h, -solver_refactor_rounds). A slightly changed stiffness (an E(T) increment)
+   keeps the last matrix and its factors: the refinement's residual is the new stiffness's own, so the answer is the
+   new one, and the kept matrix only slows each round to about the relative change of the moduli. Assembling every
+   increment's matrix only for the inner Krylov solve was 46 % of example-01's 3D history (perf, nx 4). */
+static PetscErrorCode EnsureAssembled(Model m, SolveContext *ctx)
+{
+  PetscFunctionBeginUser;
+  if (ctx->decided_gen == m->stiffness_gen) PetscFunctionReturn(0);
+  ctx->decided_gen = m->stiffness_gen;
+  /* through the SNES's preconditioner lag: SNESComputeJacobian sets the KSP's reuse flag after this callback returns
+     (at the default lag of 1 to false, which refactored every E(T) increment: 187 factorizations in 189 solves of
+     example-01); -1 keeps the factors, -2 rebuilds them once and keeps them for the rounds that follow */
+  ctx->reusing = (PetscBool)(ctx->factored && !ctx->must_refactor && ctx->last_rounds <= ctx->fresh_rounds + m->opt.refactor_rounds);
+  PetscCall(SNESSetLagPreconditioner(ctx->snes, ctx->reusing ? -1 : -2));
+  if (ctx->reusing) PetscFunctionReturn(0);
+  PetscCall(AssembleStiffness(m, ctx));
+  if (ctx == &m->free) { /* the state the kept factors are of, for a checkpoint (ModelSolverWrite); the pressed context lives for one bond */
+    PetscCall(CopyCellStiffness(m, PETSC_FALSE, &ctx->factored_C));
+  }
+  ctx->factored      = PETSC_TRUE;
+  ctx->must_refactor = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -991,29 +1027,83 @@ PetscErrorCode ModelSolve(Model m)
   PetscFunctionReturn(0);
 }
 
-/* A step begins from its state alone. The solver forgets what it kept from earlier steps: the factorization of an
-   earlier stiffness kept as the preconditioner (EnsureAssembled), the 2D unit problem and its departure, the last
-   solve's departure as the start; the free context starts from the state's departure. A step's result then depends
-   on the state it starts from and on nothing else, which is what a checkpoint holds (docs/restart.md): a restarted
-   run, a branch that starts from a saved state and the uninterrupted run take every step the same way, to the bit.
-   What it costs, one factorization and a 2D unit solve more per step, is measured in docs/restart.md. */
-PetscErrorCode ModelBeginStep(Model m)
+/* What the free solver carries from one step to the next, for a checkpoint: the factorization kept as the
+   preconditioner (-solver_refactor_rounds), of the stiffness of the state it was made from, which may be an earlier
+   one than the checkpoint's; the refinement's round counts, which decide when it is made again; the 2D unit problem
+   and its departure; and the last departure, from which the next solve starts (the state's own: a step ends with a
+   solve). A restart that rebuilds all of it takes the steps that follow exactly as the uninterrupted run did, to the
+   bit on one rank (docs/restart.md), without making every step forget it: forgetting cost 26 % of a 138k-DOF history. */
+enum { MEMORY_CONTEXT, MEMORY_FACTORED, MEMORY_REUSING, MEMORY_LAST_ROUNDS, MEMORY_FRESH_ROUNDS, MEMORY_UNIT, MEMORY_UNIT_VALID, MEMORY_UNIT_N, MEMORY_NUM };
+
+PetscErrorCode ModelSolverWrite(Model m, PetscViewer viewer)
 {
-  SolveContext *ctx[2] = {&m->free, &m->pressed};
-  PetscBool     any    = PETSC_FALSE;
+  SolveContext *ctx = &m->free;
+  PetscScalar   flags[MEMORY_NUM];
 
   PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < m->nlayers; i++) any = (PetscBool)(any || m->layer_active[i]);
-  if (!any) PetscFunctionReturn(0); /* nothing bonded yet: no solve to begin from */
-  PetscCall(EnsureFreeContext(m));
-  for (PetscInt c = 0; c < 2; c++) {
-    ctx[c]->must_refactor = PETSC_TRUE;
-    ctx[c]->decided_gen   = -1;
-    ctx[c]->unit_gen      = -1;
-    if (ctx[c]->unit_u) PetscCall(VecZeroEntries(ctx[c]->unit_u));
+  PetscCheck(m->solved, m->comm, PETSC_ERR_PLIB, "the solver's memory is written at a step's end, after its solve");
+  flags[MEMORY_CONTEXT]      = ctx->dm != NULL;
+  flags[MEMORY_FACTORED]     = ctx->dm && ctx->factored;
+  flags[MEMORY_REUSING]      = ctx->dm && ctx->factored && ctx->reusing;
+  flags[MEMORY_LAST_ROUNDS]  = ctx->last_rounds;
+  flags[MEMORY_FRESH_ROUNDS] = ctx->fresh_rounds;
+  flags[MEMORY_UNIT]         = ctx->dm && ctx->unit_u;
+  flags[MEMORY_UNIT_VALID]   = ctx->dm && ctx->unit_u && ctx->unit_gen == m->stiffness_gen;
+  flags[MEMORY_UNIT_N]       = ctx->unit_N;
+  PetscCall(StateFileWriteShared(viewer, "solver_memory", MEMORY_NUM, flags));
+  if (PetscRealPart(flags[MEMORY_REUSING]) != 0) {
+    PetscInt cStart, cEnd;
+    PetscCall(DMPlexGetHeightStratum(m->dm_base, 0, &cStart, &cEnd));
+    PetscCall(StateFileWrite(viewer, "factored_stiffness", (cEnd - cStart) * STIFFNESS_N, ctx->factored_C));
   }
-  PetscCall(VecZeroEntries(m->free.u));
-  PetscCall(DMLocalToGlobal(m->free.dm, m->ud, INSERT_VALUES, m->free.u));
+  if (PetscRealPart(flags[MEMORY_UNIT]) != 0) PetscCall(StateFileWriteVec(viewer, "unit_departure", ctx->unit_u));
+  PetscFunctionReturn(0);
+}
+
+/* After ModelStateRestore of the checkpoint's state. The factors are made again from the matrix they were made from:
+   factoring is deterministic, so they are the same factors. */
+PetscErrorCode ModelSolverRead(Model m, PetscViewer viewer)
+{
+  SolveContext *ctx;
+  PetscScalar   flags[MEMORY_NUM];
+
+  PetscFunctionBeginUser;
+  PetscCall(StateFileReadShared(viewer, "solver_memory", MEMORY_NUM, flags));
+  if (PetscRealPart(flags[MEMORY_CONTEXT]) == 0) PetscFunctionReturn(0);
+  PetscCall(EnsureFreeContext(m));
+  ctx = &m->free;
+  PetscCall(VecZeroEntries(ctx->u));
+  PetscCall(DMLocalToGlobal(ctx->dm, m->ud, INSERT_VALUES, ctx->u));
+  ctx->last_rounds  = (PetscInt)PetscRealPart(flags[MEMORY_LAST_ROUNDS]);
+  ctx->fresh_rounds = (PetscInt)PetscRealPart(flags[MEMORY_FRESH_ROUNDS]);
+  if (PetscRealPart(flags[MEMORY_FACTORED]) != 0) {
+    if (PetscRealPart(flags[MEMORY_REUSING]) != 0) { /* the factors are of an earlier state's stiffness: assembled from it */
+      PetscScalar *now = NULL;
+      PetscInt     cStart, cEnd;
+      PetscCall(DMPlexGetHeightStratum(m->dm_base, 0, &cStart, &cEnd));
+      if (!ctx->factored_C) PetscCall(PetscMalloc1((cEnd - cStart) * STIFFNESS_N, &ctx->factored_C));
+      PetscCall(StateFileRead(viewer, "factored_stiffness", (cEnd - cStart) * STIFFNESS_N, ctx->factored_C));
+      PetscCall(CopyCellStiffness(m, PETSC_FALSE, &now));
+      PetscCall(CopyCellStiffness(m, PETSC_TRUE, &ctx->factored_C));
+      PetscCall(AssembleStiffness(m, ctx));
+      PetscCall(CopyCellStiffness(m, PETSC_TRUE, &now));
+      PetscCall(PetscFree(now));
+    } else {
+      PetscCall(CopyCellStiffness(m, PETSC_FALSE, &ctx->factored_C));
+      PetscCall(AssembleStiffness(m, ctx));
+    }
+    /* factored at the next solve: the preconditioner has not been set up, so even a kept one (lag -1) is built once */
+    ctx->factored      = PETSC_TRUE;
+    ctx->must_refactor = PETSC_FALSE;
+    ctx->reusing       = (PetscBool)(PetscRealPart(flags[MEMORY_REUSING]) != 0);
+    ctx->decided_gen   = m->stiffness_gen;
+  }
+  if (PetscRealPart(flags[MEMORY_UNIT]) != 0) {
+    if (!ctx->unit_u) PetscCall(VecDuplicate(ctx->u, &ctx->unit_u));
+    PetscCall(StateFileReadVec(viewer, "unit_departure", ctx->unit_u));
+    ctx->unit_N   = PetscRealPart(flags[MEMORY_UNIT_N]);
+    ctx->unit_gen = PetscRealPart(flags[MEMORY_UNIT_VALID]) != 0 ? m->stiffness_gen : -1;
+  }
   PetscFunctionReturn(0);
 }
 
@@ -1386,6 +1476,10 @@ PetscErrorCode ModelStateRestore(Model m, ModelState s)
   PetscCall(PetscArraycpy(m->layer_active, s->layer_active, m->nlayers));
   m->solved = s->solved;
   StiffnessChanged(m, PETSC_TRUE, PETSC_TRUE);
+  if (m->free.dm) { /* the next solve starts from this state's departure, not from the last one solved */
+    PetscCall(VecZeroEntries(m->free.u));
+    PetscCall(DMLocalToGlobal(m->free.dm, m->ud, INSERT_VALUES, m->free.u));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -70,8 +70,11 @@ PetscErrorCode ModelStateDestroy(ModelState *state);
    mesh on the same ranks reads it (the checkpoint checks that first) */
 PetscErrorCode ModelStateWrite(Model model, ModelState state, PetscViewer viewer);
 PetscErrorCode ModelStateRead(Model model, PetscViewer viewer, ModelState *state);
-/* Collective. Called at the start of every process step: the step's solves depend on the state alone (model.c) */
-PetscErrorCode ModelBeginStep(Model model);
+/* Collective. What the solver carries between steps (the kept factorization, of the state it was made from, the
+   refinement's counts, the 2D unit problem), into the checkpoint at a step's end and back after ModelStateRestore of
+   its state, so that a restarted run continues as the uninterrupted one (model.c) */
+PetscErrorCode ModelSolverWrite(Model model, PetscViewer viewer);
+PetscErrorCode ModelSolverRead(Model model, PetscViewer viewer);
 
 /* What the report needs (curl.h, field-output.h, summary.h) */
 MPI_Comm           ModelComm(Model model);

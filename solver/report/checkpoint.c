@@ -12,7 +12,7 @@
 #include "option-read.h"
 #include "state-file.h"
 
-#define CHECKPOINT_FORMAT "fcclsim checkpoint 1"
+#define CHECKPOINT_FORMAT "fcclsim checkpoint 2"
 #define CHECKPOINT_MAX_FILES 4096
 
 struct _n_Checkpoint {
@@ -508,6 +508,9 @@ PetscErrorCode CheckpointLoad(Checkpoint cp, Model model, Process process, Model
     }
   }
   PetscCall(ModelStateDestroy(&current));
+  PetscCall(PetscViewerHDF5PushGroup(viewer, "/solver"));
+  PetscCall(ModelSolverRead(model, viewer));
+  PetscCall(PetscViewerHDF5PopGroup(viewer));
   PetscCall(RecordStates(cp->text, &n, &names, &types));
   PetscCheck(n == cp->resume + 1, cp->comm, PETSC_ERR_FILE_UNEXPECTED, "restart: %s names %" PetscInt_FMT " states, and step %" PetscInt_FMT " needs %" PetscInt_FMT ": the checkpoint is damaged; run without -restart", cp->found, n, cp->resume, cp->resume + 1);
   PetscCall(PetscViewerHDF5PushGroup(viewer, "/summary"));
@@ -590,6 +593,9 @@ PetscErrorCode CheckpointAfterStep(Checkpoint cp, PetscInt k, Model model, Proce
   PetscCall(ModelStateSave(model, &current));
   PetscCall(ModelStateWrite(model, current, viewer));
   PetscCall(ModelStateDestroy(&current));
+  PetscCall(PetscViewerHDF5PopGroup(viewer));
+  PetscCall(PetscViewerHDF5PushGroup(viewer, "/solver"));
+  PetscCall(ModelSolverWrite(model, viewer));
   PetscCall(PetscViewerHDF5PopGroup(viewer));
   for (PetscInt j = 0; j < k; j++) {
     char group[64];

@@ -1,7 +1,8 @@
 #pragma once
 /* Checkpoints and restart (docs/restart.md). After a completed process step the run may write DIR/checkpoint-K.h5
    (K: the step's index), which holds what the steps after K need: the finite-element state the step left and the
-   saved states later branches start from (model.h, ModelStateWrite), the summary's entries of steps 0..K, and a text
+   saved states later branches start from (model.h, ModelStateWrite), what the solver carries to the next step
+   (ModelSolverWrite), the summary's entries of steps 0..K, and a text
    record of the run: the fcclsim version, the rank count, the names of the states, a hash of the distributed mesh and
    the case's resolved options. It is written through a .part name and renamed when complete; the last two are kept,
    and all are removed when the run completes.

@@ -9,8 +9,8 @@
 #      MODE truncated: first the newest checkpoint is cut to half its size: the restart must say it skips it and
 #      resume after step N-2;
 #   4. the restarted run's results equal the uninterrupted run's (compare-runs.py): with RTOL 0 bit for bit, which
-#      is what one rank must give: a step's solves depend on the state it starts from and on nothing else (model.c,
-#      ModelBeginStep), and the checkpoint holds that state to the bit. On 2 ranks fcclsim is not reproducible from run
+#      is what one rank must give: a step's solves depend on the state it starts from and on what the solver
+#      carries from the step before (model.c, ModelSolverWrite), and the checkpoint holds both to the bit. On 2 ranks fcclsim is not reproducible from run
 #      to run (the likely source is MUMPS's parallel factorization; not pinned down. Measured: two uninterrupted 2-rank runs of one case take other numbers of
 #      refinement rounds and differ by up to 1.2e-9 of a quantity's scale, 3D example 1; on one rank they are
 #      identical), so RTOL is 1e-8 there: 100 times -solver_refinement_rtol, the relative size of the corrections each
