@@ -1027,12 +1027,21 @@ PetscErrorCode ModelSolve(Model m)
   PetscFunctionReturn(0);
 }
 
+/* The free context's next solve starts from the state's own departure */
+static PetscErrorCode StartFromState(Model m)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecZeroEntries(m->free.u));
+  PetscCall(DMLocalToGlobal(m->free.dm, m->ud, INSERT_VALUES, m->free.u));
+  PetscFunctionReturn(0);
+}
+
 /* What the free solver carries from one step to the next, for a checkpoint: the factorization kept as the
    preconditioner (-solver_refactor_rounds), of the stiffness of the state it was made from, which may be an earlier
    one than the checkpoint's; the refinement's round counts, which decide when it is made again; the 2D unit problem
    and its departure; and the last departure, from which the next solve starts (the state's own: a step ends with a
    solve). A restart that rebuilds all of it takes the steps that follow exactly as the uninterrupted run did, to the
-   bit on one rank (docs/restart.md), without making every step forget it: forgetting cost 26 % of a 138k-DOF history. */
+   bit on one rank (docs/restart.md), without making every step forget it (which cost 29 % of a 138k-DOF history). */
 enum { MEMORY_CONTEXT, MEMORY_FACTORED, MEMORY_REUSING, MEMORY_LAST_ROUNDS, MEMORY_FRESH_ROUNDS, MEMORY_UNIT, MEMORY_UNIT_VALID, MEMORY_UNIT_N, MEMORY_NUM };
 
 PetscErrorCode ModelSolverWrite(Model m, PetscViewer viewer)
@@ -1044,7 +1053,7 @@ PetscErrorCode ModelSolverWrite(Model m, PetscViewer viewer)
   PetscCheck(m->solved, m->comm, PETSC_ERR_PLIB, "the solver's memory is written at a step's end, after its solve");
   flags[MEMORY_CONTEXT]      = ctx->dm != NULL;
   flags[MEMORY_FACTORED]     = ctx->dm && ctx->factored;
-  flags[MEMORY_REUSING]      = ctx->dm && ctx->factored && ctx->reusing;
+  flags[MEMORY_REUSING]      = ctx->dm && ctx->factored && ctx->reusing; /* then the factors are of factored_C */
   flags[MEMORY_LAST_ROUNDS]  = ctx->last_rounds;
   flags[MEMORY_FRESH_ROUNDS] = ctx->fresh_rounds;
   flags[MEMORY_UNIT]         = ctx->dm && ctx->unit_u;
@@ -1072,8 +1081,7 @@ PetscErrorCode ModelSolverRead(Model m, PetscViewer viewer)
   if (PetscRealPart(flags[MEMORY_CONTEXT]) == 0) PetscFunctionReturn(0);
   PetscCall(EnsureFreeContext(m));
   ctx = &m->free;
-  PetscCall(VecZeroEntries(ctx->u));
-  PetscCall(DMLocalToGlobal(ctx->dm, m->ud, INSERT_VALUES, ctx->u));
+  PetscCall(StartFromState(m));
   ctx->last_rounds  = (PetscInt)PetscRealPart(flags[MEMORY_LAST_ROUNDS]);
   ctx->fresh_rounds = (PetscInt)PetscRealPart(flags[MEMORY_FRESH_ROUNDS]);
   if (PetscRealPart(flags[MEMORY_FACTORED]) != 0) {
@@ -1476,10 +1484,7 @@ PetscErrorCode ModelStateRestore(Model m, ModelState s)
   PetscCall(PetscArraycpy(m->layer_active, s->layer_active, m->nlayers));
   m->solved = s->solved;
   StiffnessChanged(m, PETSC_TRUE, PETSC_TRUE);
-  if (m->free.dm) { /* the next solve starts from this state's departure, not from the last one solved */
-    PetscCall(VecZeroEntries(m->free.u));
-    PetscCall(DMLocalToGlobal(m->free.dm, m->ud, INSERT_VALUES, m->free.u));
-  }
+  if (m->free.dm) PetscCall(StartFromState(m)); /* not from the last departure solved, of another branch */
   PetscFunctionReturn(0);
 }
 
