@@ -880,7 +880,7 @@ static PetscErrorCode RefinementConverged(SNES snes, PetscInt it, PetscReal xnor
      of the largest element term; 1e-9 is 250 times that). The corrections alone can mislead: from a warm start with
      kept factors of an earlier stiffness, the first correction is the whole increment, and the second, 1e-3 of it,
      looked converged while the residual had fallen by only 16x and stood at 2.5e-6 of the load (example-01 3D, the
-     E(T) increments of the last cool-down), which left 5e-6 of the copper stress unsolved (restart-3d-mid-np2). */
+     E(T) increments of the last cool-down), which left 1.6e-6 of the copper stress unsolved on 2 ranks (restart-3d-mid-np2). */
   rate = ctx->last_y < PETSC_MAX_REAL ? ny / ctx->last_y : 1;
   if (nf > 1e-9 * ctx->terms_max) rate = PetscMax(rate, nf / ctx->last_f);
   if (ny <= 1e-14 * nx) *reason = SNES_CONVERGED_SNORM_RELATIVE;

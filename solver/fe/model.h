@@ -41,7 +41,8 @@ typedef struct _n_Model *Model;
      more than N refinement rounds beyond the last solve with fresh factors (or its refinement stalls or passes 12
      rounds: then it assembles, factors and solves again);
    -solver_refinement_rtol R (default 1e-10): the refinement stops when the corrections still to come, extrapolated
-     from the rate of the last two rounds (of the corrections, or of the residuals if slower), fall below R of the solution (model.c, RefinementConverged);
+     from the rate of the last two rounds (of the corrections, or of the residuals if slower), fall below R of the
+     solution (model.c, RefinementConverged);
    -solver_blas_threads N (default 1): BLAS threads per rank (model.c, SetBlasThreads, says why 1). */
 typedef struct {
   PetscBool use_reference, element_stiffness, verify_stiffness;
