@@ -194,7 +194,7 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   FEHistory       fh     = {NULL, NULL, NULL};
   FieldOutput     fields = NULL;
   StateReport     report;
-  ModelStatistics last = {0, 0, 0, 0, 0};
+  ModelStatistics last = {0, 0, 0, 0, 0, 0};
   Summary         summary;
   char            path[PETSC_MAX_PATH_LEN];
   PetscBool       patterned;
@@ -221,6 +221,11 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   PetscCall(ModelOptionsRead(comm, &model_options));
   PetscCall(CurlOptionsRead(comm, &curl_options));
   PetscCall(CaseCheckUnusedKeys(comm, NULL));
+  if (!help && model_options.nonlinear && pm.model != MODEL_3D) {
+    char where[PETSC_MAX_PATH_LEN + 320];
+    OptionWhere("-geometry", where, sizeof(where));
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s = nonlinear needs model = 3d: laminate theory and the 2D generalized-plane-strain section are linear (the section gives a large curl's cylinder limit already)", where);
+  }
   if (help) {
     PetscCall(CheckpointDestroy(&checkpoint));
     PetscCall(ProcessDestroy(&process));

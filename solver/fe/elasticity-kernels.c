@@ -7,7 +7,7 @@ void f1_thermoelastic(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt 
 
   PointStateFromAux(a, aOff, &ps);
   for (PetscInt k = 0; k < dim * dim; k++) g[k] = PetscRealPart(u_x[k]);
-  MechanicalStrain(dim, g, x, constants, &ps, m);
+  MechanicalStrain(dim, PETSC_FALSE, g, x, constants, &ps, m); /* the pointwise path is geometry linear's only */
   Stress(ps.stiffness, m, sigma);
   for (PetscInt i = 0; i < dim; i++)
     for (PetscInt j = 0; j < dim; j++) f1[i * dim + j] = (PetscReal)sigma[i * 3 + j];

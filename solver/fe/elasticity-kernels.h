@@ -14,6 +14,10 @@
    1e-12 of the stiffest material's (state-fields.h): it follows the reference and the departure of its neighbours
    without stress, and what it adds to the active stack is a 1e-12 relative force. A layer born into such cells is
    therefore born on the configuration the stack has at that moment.
+   Geometry nonlinear (-geometry nonlinear, 3D; model.h): total Lagrangian with the St Venant-Kirchhoff law, the
+   reference zero and the unknown the whole displacement u: find u with  int grad v : (F S) dV = 0,  F = I + grad u,
+   S = C : (E - eps*), E the Green-Lagrange strain (DisplacementStrain). The strains stay below 1 %, the rotations do
+   not: the linear law on E is then as good as the small-strain one, and a rigid rotation makes no stress.
    In 2D (generalized plane strain, the section's (x, z) as mesh indices (0, 1)) the out-of-plane strain is the
    uniform REF_EOUT, mesh index 2 of the 3x3 strain.
 
@@ -61,12 +65,26 @@ typedef struct {
    matrix, only a preconditioner of the refinement, stays in double. */
 typedef long double PointReal;
 
-/* The mechanical strain m (3x3) at x from the departure's gradient u_x (dim x dim) */
-static inline void MechanicalStrain(PetscInt dim, const PointReal u_x[], const PetscReal x[], const PetscScalar ref[], const PointState *ps, PointReal m[9])
+/* The strain of a displacement gradient H (dim x dim) as a 3x3 array: geometry linear, the small strain sym(H);
+   nonlinear (green), the Green-Lagrange strain E = sym(H) + H^T H / 2 = (F^T F - I) / 2 with F = I + H, which a rigid
+   rotation leaves at zero however large it is */
+static inline void DisplacementStrain(PetscInt dim, PetscBool green, const PointReal H[], PointReal e[9])
 {
-  for (PetscInt k = 0; k < 9; k++) m[k] = 0;
+  for (PetscInt k = 0; k < 9; k++) e[k] = 0;
   for (PetscInt i = 0; i < dim; i++)
-    for (PetscInt j = 0; j < dim; j++) m[i * 3 + j] = 0.5L * (u_x[i * dim + j] + u_x[j * dim + i]);
+    for (PetscInt j = 0; j < dim; j++) {
+      PointReal hh = 0;
+      if (green)
+        for (PetscInt k = 0; k < dim; k++) hh += H[k * dim + i] * H[k * dim + j];
+      e[i * 3 + j] = 0.5L * (H[i * dim + j] + H[j * dim + i] + hh);
+    }
+}
+
+/* The mechanical strain m (3x3) at x from the departure's gradient u_x (dim x dim); green: of the Green-Lagrange
+   strain (geometry nonlinear: then the reference is zero and u_x is the whole displacement's gradient, model.h) */
+static inline void MechanicalStrain(PetscInt dim, PetscBool green, const PointReal u_x[], const PetscReal x[], const PetscScalar ref[], const PointState *ps, PointReal m[9])
+{
+  DisplacementStrain(dim, green, u_x, m);
   if (!ps->active) return;
   {
     const PointReal s = PetscRealPart(ref[REF_LOAD_SCALE]);
@@ -95,6 +113,20 @@ static inline void Stress(const PetscScalar C[], const PointReal m[9], PointReal
   }
   for (PetscInt i = 0; i < 3; i++)
     for (PetscInt j = 0; j < 3; j++) sigma[i * 3 + j] = s[Voigt(i, j)];
+}
+
+/* Geometry nonlinear: the first Piola-Kirchhoff stress P = F S (3x3) of the second, S = C : m, with F = I + H (the
+   displacement gradient, dim x dim, completed by F = 1 out of the mesh's plane). The weak form in the reference
+   configuration: int grad v : P dV = 0, whose virtual work is delta E : S (delta E = sym(F^T grad v)). */
+static inline void FirstPiolaStress(PetscInt dim, const PointReal H[], const PointReal S[9], PointReal P[9])
+{
+  for (PetscInt i = 0; i < 3; i++)
+    for (PetscInt j = 0; j < 3; j++) {
+      PointReal p = S[i * 3 + j];
+      if (i < dim)
+        for (PetscInt k = 0; k < dim; k++) p += H[i * dim + k] * S[k * 3 + j];
+      P[i * 3 + j] = p;
+    }
 }
 
 /* The aux fields of the kernels (state-fields.h), in this order */

@@ -106,6 +106,18 @@ void CellLoopPointState(const CellLoop *cl, PetscInt q, PointState *ps)
   ps->active      = (PetscBool)(PetscRealPart(cl->cs.cell[CELL_ACTIVE]) > 0.5);
 }
 
+void CellLoopStress(const CellLoop *cl, PetscInt q, const PetscScalar closure[], const PetscScalar ref[], PointReal u_x[], PointReal m[9], PointReal s[9])
+{
+  PointState ps;
+  PointReal  g[9];
+
+  if (!u_x) u_x = g;
+  CellLoopPointState(cl, q, &ps);
+  CellLoopGradient(cl, q, closure, u_x);
+  MechanicalStrain(cl->dim, cl->green, u_x, &cl->x[q * cl->dim], ref, &ps, m);
+  Stress(ps.stiffness, m, s);
+}
+
 /* K = the element stiffness of the current cell (Nb x Nb, row-major): K_ab = sum_q w B_a . (C B_b), where B_b has
    the gradient G_b[j] at Voigt position V(c(b), j) (engineering shear). CB holds (C B_b)_P as [P][b], so that the
    inner loop over b runs along contiguous memory. */
@@ -164,35 +176,105 @@ static PetscReal ElementStiffnessMax(const CellLoop *cl)
   return kmax;
 }
 
-PetscErrorCode ElementAssemblyStiffness(DM dm, CellGeometry geo, StateFields sf, Mat A)
+/* The tangent of the current cell at the closure values u (geometry nonlinear; ElementAssemblyTangent says what it
+   is). Per point: F = I + H and S; then per basis function b (component c, gradient g) its virtual strain
+   B_b = Voigt(sym(F^T e_c g^T)): B_V(ij) = F_ci g_j + F_cj g_i for i != j (engineering shear), F_ci g_i for i = j;
+   CB holds (C B_b)_P as [P][b], BB the B_b as [b][P]. */
+static void ElementTangent(const CellLoop *cl, const PetscScalar ref[], const PetscScalar u[], PetscScalar K[], PetscScalar CB[], PetscScalar BB[])
 {
-  CellLoop     cl;
-  Mat          Alo;
-  PetscScalar *K, *hi, *lo, *CB;
-  PetscReal    emax = 0, quantum;
-  PetscInt     cStart, cEnd, Nb2;
+  const PetscInt     dim = cl->dim, Nb = cl->Nb;
+  const PetscScalar *C   = cl->cs.stiffness;
+  static const PetscInt pair[VOIGT_N][2] = {{0, 0}, {1, 1}, {2, 2}, {1, 2}, {0, 2}, {0, 1}};
+
+  for (PetscInt i = 0; i < Nb * Nb; i++) K[i] = 0;
+  for (PetscInt q = 0; q < cl->Nq; q++) {
+    const PetscReal  w = cl->weights[q] * cl->detJ[q];
+    const PetscReal *G = &cl->G[q * Nb * dim];
+    PointReal        H[9], m[9], S[9];
+    PetscReal        F[3][3], Sw[3][3];
+
+    CellLoopStress(cl, q, u, ref, H, m, S);
+    for (PetscInt i = 0; i < 3; i++)
+      for (PetscInt j = 0; j < 3; j++) {
+        F[i][j]  = (i == j) + (i < dim && j < dim ? (PetscReal)H[i * dim + j] : 0);
+        Sw[i][j] = w * (PetscReal)S[i * 3 + j];
+      }
+    for (PetscInt b = 0; b < Nb; b++) {
+      const PetscReal *g = &G[b * dim];
+      const PetscInt   c = cl->comp[b];
+      PetscScalar     *B = &BB[b * VOIGT_N];
+      for (PetscInt P = 0; P < VOIGT_N; P++) {
+        const PetscInt i = pair[P][0], j = pair[P][1];
+        const PetscReal gi = i < dim ? g[i] : 0, gj = j < dim ? g[j] : 0;
+        B[P] = i == j ? F[c][i] * gi : F[c][i] * gj + F[c][j] * gi;
+      }
+      for (PetscInt P = 0; P < VOIGT_N; P++) {
+        PetscScalar v = 0;
+        for (PetscInt Q = 0; Q < VOIGT_N; Q++) v += StiffnessEntry(C, P, Q) * B[Q];
+        CB[P * Nb + b] = w * v;
+      }
+    }
+    for (PetscInt a = 0; a < Nb; a++) {
+      const PetscScalar *Ba = &BB[a * VOIGT_N];
+      const PetscReal   *ga = &G[a * dim];
+      PetscReal          Sga[3] = {0, 0, 0};
+      PetscScalar       *Ka     = &K[a * Nb];
+      for (PetscInt j = 0; j < dim; j++)
+        for (PetscInt i = 0; i < dim; i++) Sga[j] += ga[i] * Sw[i][j];
+      for (PetscInt b = a; b < Nb; b++) {
+        PetscScalar k = 0;
+        for (PetscInt P = 0; P < VOIGT_N; P++) k += Ba[P] * CB[P * Nb + b];
+        if (cl->comp[b] == cl->comp[a])
+          for (PetscInt j = 0; j < dim; j++) k += Sga[j] * G[b * dim + j];
+        Ka[b] += k;
+      }
+    }
+  }
+  for (PetscInt a = 0; a < Nb; a++)
+    for (PetscInt b = 0; b < a; b++) K[a * Nb + b] = K[b * Nb + a];
+}
+
+/* The element matrices of every cell into A, summed split (element-assembly.h): the linear stiffness, or with uloc
+   (a local vector of the displacement, its array ua) the tangent at it. The quantum comes from the largest diagonal
+   entry of the linear element stiffness; a tangent's entries exceed it by the strains (|F| <= 1.01) and the geometric
+   part (|S| / |C| <= 1e-2) at most, so 4 times it bounds them, and sums of 8 cells' multiples of the quantum stay
+   exact below 2^45. */
+static PetscErrorCode AssembleElementMatrices(DM dm, CellGeometry geo, StateFields sf, PetscBool green, const PetscScalar ref[], Vec uloc, Mat A)
+{
+  CellLoop           cl;
+  Mat                Alo;
+  PetscScalar       *K, *hi, *lo, *CB, *BB, *closure;
+  const PetscScalar *ua = NULL;
+  PetscReal          emax = 0, quantum;
+  PetscInt           cStart, cEnd, Nb2;
 
   PetscFunctionBeginUser;
   PetscCall(CellLoopBegin(dm, geo, sf, &cl));
-  Nb2 = cl.Nb * cl.Nb;
-  PetscCall(PetscMalloc4(Nb2, &K, Nb2, &hi, Nb2, &lo, cl.Nb * VOIGT_N, &CB));
+  cl.green = green;
+  Nb2      = cl.Nb * cl.Nb;
+  PetscCall(PetscMalloc6(Nb2, &K, Nb2, &hi, Nb2, &lo, cl.Nb * VOIGT_N, &CB, cl.Nb * VOIGT_N, &BB, cl.Nb, &closure));
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
   /* the quantum needs the largest contribution first: a pass over the element diagonals */
   for (PetscInt c = cStart; c < cEnd; c++) {
     PetscCall(CellLoopSetCell(dm, c, &cl));
     emax = PetscMax(emax, ElementStiffnessMax(&cl));
   }
-  PetscCall(SplitQuantum(PetscObjectComm((PetscObject)dm), emax, &quantum));
+  PetscCall(SplitQuantum(PetscObjectComm((PetscObject)dm), uloc ? 4 * emax : emax, &quantum));
   PetscCall(MatZeroEntries(A));
   PetscCall(MatDuplicate(A, MAT_DO_NOT_COPY_VALUES, &Alo));
+  if (uloc) PetscCall(VecGetArrayRead(uloc, &ua));
   for (PetscInt c = cStart; c < cEnd; c++) {
     PetscCall(CellLoopSetCell(dm, c, &cl));
-    ElementStiffness(&cl, K, CB);
+    if (uloc) {
+      PetscCall(CellLoopGetClosure(dm, &cl, uloc, ua, closure));
+      ElementTangent(&cl, ref, closure, K, CB, BB);
+    } else ElementStiffness(&cl, K, CB);
     Split(Nb2, K, quantum, hi, lo);
     PetscCall(DMPlexMatSetClosure(dm, NULL, NULL, A, c, hi, ADD_VALUES));
     PetscCall(DMPlexMatSetClosure(dm, NULL, NULL, Alo, c, lo, ADD_VALUES));
   }
-  PetscCall(PetscFree4(K, hi, lo, CB));
+  if (uloc) PetscCall(VecRestoreArrayRead(uloc, &ua));
+  PetscCall(PetscFree6(K, hi, lo, CB, BB, closure));
   PetscCall(CellLoopEnd(&cl));
   PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
@@ -200,6 +282,13 @@ PetscErrorCode ElementAssemblyStiffness(DM dm, CellGeometry geo, StateFields sf,
   PetscCall(MatAssemblyEnd(Alo, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAXPY(A, 1, Alo, SAME_NONZERO_PATTERN));
   PetscCall(MatDestroy(&Alo));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ElementAssemblyStiffness(DM dm, CellGeometry geo, StateFields sf, Mat A)
+{
+  PetscFunctionBeginUser;
+  PetscCall(AssembleElementMatrices(dm, geo, sf, PETSC_FALSE, NULL, NULL, A));
   PetscFunctionReturn(0);
 }
 
@@ -213,13 +302,12 @@ static void ElementResidual(const CellLoop *cl, const PetscScalar ref[], const P
   for (PetscInt b = 0; b < Nb; b++) r[b] = abs_r[b] = 0;
   for (PetscInt q = 0; q < cl->Nq; q++) {
     const PointReal w = (PointReal)cl->weights[q] * cl->detJ[q];
-    PointState      ps;
-    PointReal       u_x[9], m[9], sigma[9];
+    PointReal       u_x[9], m[9], S[9], sigma[9];
 
-    CellLoopPointState(cl, q, &ps);
-    CellLoopGradient(cl, q, u, u_x);
-    MechanicalStrain(dim, u_x, &cl->x[q * dim], ref, &ps, m);
-    Stress(ps.stiffness, m, sigma);
+    CellLoopStress(cl, q, u, ref, u_x, m, S);
+    if (cl->green) FirstPiolaStress(dim, u_x, S, sigma);
+    else
+      for (PetscInt k = 0; k < 9; k++) sigma[k] = S[k];
     for (PetscInt b = 0; b < Nb; b++) {
       PointReal s = 0;
       for (PetscInt d = 0; d < dim; d++) s += cl->G[(q * Nb + b) * dim + d] * sigma[cl->comp[b] * 3 + d];
@@ -254,7 +342,21 @@ static PetscErrorCode ConstrainedValues(DM dm, Vec *bc)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ElementAssemblyResidual(DM dm, CellGeometry geo, StateFields sf, const PetscScalar ref[], Vec u, Vec F, PetscReal *terms_max)
+PetscErrorCode ElementAssemblyTangent(DM dm, CellGeometry geo, StateFields sf, const PetscScalar ref[], Vec u, Mat A)
+{
+  Vec bc, uloc;
+
+  PetscFunctionBeginUser;
+  PetscCall(ConstrainedValues(dm, &bc));
+  PetscCall(DMGetLocalVector(dm, &uloc));
+  PetscCall(VecCopy(bc, uloc));
+  PetscCall(DMGlobalToLocal(dm, u, INSERT_VALUES, uloc));
+  PetscCall(AssembleElementMatrices(dm, geo, sf, PETSC_TRUE, ref, uloc, A));
+  PetscCall(DMRestoreLocalVector(dm, &uloc));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ElementAssemblyResidual(DM dm, CellGeometry geo, StateFields sf, PetscBool green, const PetscScalar ref[], Vec u, Vec F, PetscReal *terms_max)
 {
   Vec          bc;
   CellLoop     cl;
@@ -272,7 +374,8 @@ PetscErrorCode ElementAssemblyResidual(DM dm, CellGeometry geo, StateFields sf, 
   PetscCall(VecCopy(bc, uloc));
   PetscCall(DMGlobalToLocal(dm, u, INSERT_VALUES, uloc));
   PetscCall(CellLoopBegin(dm, geo, sf, &cl));
-  Nb = cl.Nb;
+  cl.green = green;
+  Nb       = cl.Nb;
   /* the element residuals are Nb numbers per cell: kept from the pass that finds the quantum */
   PetscCall(PetscMalloc5((cEnd - cStart) * Nb, &res, Nb, &abs_r, Nb, &h, Nb, &l, Nb, &closure));
   PetscCall(VecGetArrayRead(uloc, &ua));

@@ -41,6 +41,8 @@ typedef struct {
   StateFields      sf;
   PetscScalar     *state;    /* the state's local array */
   CellState        cs;       /* of the current cell */
+  PetscBool        green;    /* geometry nonlinear: strains are Green-Lagrange (elasticity-kernels.h); false here,
+                                set by the caller */
 } CellLoop;
 
 PetscErrorCode CellLoopBegin(DM dm, CellGeometry geo, StateFields sf, CellLoop *cl);
@@ -54,11 +56,20 @@ PetscErrorCode CellLoopAddClosure(DM dm, const CellLoop *cl, Vec loc, PetscScala
 void           CellLoopGradient(const CellLoop *cl, PetscInt q, const PetscScalar closure[], PointReal u_x[]);
 /* The state of point q of the current cell */
 void           CellLoopPointState(const CellLoop *cl, PetscInt q, PointState *ps);
+/* Point q's mechanical strain m (3x3) and stress s (geometry linear: sigma; nonlinear: the second Piola-Kirchhoff S)
+   from the cell's closure values, with the reference ref; u_x (or NULL) receives the gradient */
+void           CellLoopStress(const CellLoop *cl, PetscInt q, const PetscScalar closure[], const PetscScalar ref[], PointReal u_x[], PointReal m[9], PointReal s[9]);
 
 /* Assemble A (zeroed here, assembled on return): dm carries the displacement as field 0 */
 PetscErrorCode ElementAssemblyStiffness(DM dm, CellGeometry geo, StateFields sf, Mat A);
+/* Geometry nonlinear: A = the tangent dF/du of the Green-Lagrange residual at the displacement u (global), with the
+   reference ref; the element matrix K_ab = sum_q w (B_a . C B_b + delta(c_a, c_b) g_a . S g_b), where B_b is the
+   Voigt form of sym(F^T grad phi_b) (its virtual Green-Lagrange strain) and S the point's second Piola-Kirchhoff
+   stress (the geometric stiffness). Symmetric; at u = 0 with no stress, the linear stiffness. Summed split as above. */
+PetscErrorCode ElementAssemblyTangent(DM dm, CellGeometry geo, StateFields sf, const PetscScalar ref[], Vec u, Mat A);
 /* F = F(u), the residual of the weak form (elasticity-kernels.h) at the departure u (global; the constrained values
    from the DM's essential boundary conditions), with the reference array ref (reference-state.h): each element's
    residual in point arithmetic (long double), summed split, rounded once. terms_max (or NULL): the largest sum of the
-   magnitudes of the terms of an element residual entry, the scale of the round-off of a residual summed in double. */
-PetscErrorCode ElementAssemblyResidual(DM dm, CellGeometry geo, StateFields sf, const PetscScalar ref[], Vec u, Vec F, PetscReal *terms_max);
+   magnitudes of the terms of an element residual entry, the scale of the round-off of a residual summed in double.
+   green: geometry nonlinear, the residual of int grad v : (F S) dV (elasticity-kernels.h). */
+PetscErrorCode ElementAssemblyResidual(DM dm, CellGeometry geo, StateFields sf, PetscBool green, const PetscScalar ref[], Vec u, Vec F, PetscReal *terms_max);

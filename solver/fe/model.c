@@ -33,6 +33,9 @@ typedef struct {
   PetscReal       norm_b, last_f, last_y;
   PetscReal       terms_max; /* of the last residual: the largest element term, the scale of its round-off */
   PetscBool       take_back;
+  /* geometry nonlinear: A holds (and the PC has factored) the tangent of the last solved state of this stiffness
+     generation, the predictor of the next load step */
+  PetscBool       have_tangent;
   /* 2D: the unit out-of-plane problem, its departure and out-of-plane force, valid for one stiffness */
   Vec             unit_u;
   PetscReal       unit_N;
@@ -56,11 +59,13 @@ struct _n_Model {
   /* the current state's configuration: its reference, the 2D unit problem's, and the solved departure */
   PetscScalar *ref, *ref_unit;
   Vec          ud;       /* local, of dm (every context's DM has the same local layout) */
+  Vec          solved_state; /* geometry nonlinear: the state fields of the last state solved, where a
+                                continuation to a changed state starts (SolveNonlinear) */
   PetscBool    solved;
   PetscInt     stiffness_gen;
   SolveContext free, pressed;
   /* statistics */
-  PetscInt       iterations;
+  PetscInt       iterations, newton_steps;
   PetscLogDouble time_setup, time_assembly, time_solve;
 };
 
@@ -84,6 +89,7 @@ void ModelGetStatistics(Model m, ModelStatistics *s)
   if (m->free.u) (void)VecGetSize(m->free.u, &n);
   s->dofs          = n;
   s->iterations    = m->iterations;
+  s->newton_steps  = m->newton_steps;
   s->time_setup    = m->time_setup;
   s->time_assembly = m->time_assembly;
   s->time_solve    = m->time_solve;
@@ -91,8 +97,11 @@ void ModelGetStatistics(Model m, ModelStatistics *s)
 
 PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options)
 {
-  static const char *const kinds[] = {"pointwise", "element", NULL};
-  PetscInt                 kind    = 1;
+  static const char *const kinds[]      = {"pointwise", "element", NULL};
+  static const char *const geometries[] = {"linear", "nonlinear", NULL};
+  PetscInt                 kind = 1, geometry = 0;
+  PetscBool                reference_set;
+  char                     where[PETSC_MAX_PATH_LEN + 320];
 
   PetscFunctionBeginUser;
   options->use_reference       = PETSC_TRUE;
@@ -101,9 +110,12 @@ PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options)
   options->degree              = 2;
   options->refactor_rounds     = 3;
   options->refinement_rtol     = 1e-10;
+  options->verify_tangent      = PETSC_FALSE;
   PetscOptionsBegin(comm, NULL, "Finite-element model and solver (docs/cases.md)", "fcclsim");
   PetscCall(OptionInt(PetscOptionsObject, "-model_degree", "polynomial degree of the displacement (1 locks in bending)", options->degree, 1, 4, &options->degree, NULL));
-  PetscCall(OptionBool(PetscOptionsObject, "-solver_laminate_reference", "solve for the departure from laminate theory (false: the plain displacement, which loses digits on curled 100 mm samples)", options->use_reference, &options->use_reference, NULL));
+  PetscCall(OptionChoice(PetscOptionsObject, "-geometry", "linear: small displacements; nonlinear: large rotations (Green-Lagrange strain, Newton per temperature increment; 3D)", geometries, geometry, &geometry, NULL));
+  PetscCall(OptionBool(PetscOptionsObject, "-solver_laminate_reference", "solve for the departure from laminate theory (false: the plain displacement, which loses digits on curled 100 mm samples; geometry nonlinear: always false)", options->use_reference, &options->use_reference, &reference_set));
+  PetscCall(OptionBool(PetscOptionsObject, "-solver_tangent_verify", "geometry nonlinear: check every Newton step's tangent against the residual by a Taylor test, and stop unless the remainder falls at the second-order rate", options->verify_tangent, &options->verify_tangent, NULL));
   PetscCall(OptionChoice(PetscOptionsObject, "-solver_stiffness", "element: assembled cell by cell, summed so that the partition does not change it; pointwise: PETSc's generic assembly", kinds, kind, &kind, NULL));
   PetscCall(OptionBool(PetscOptionsObject, "-solver_stiffness_verify", "also assemble by the pointwise path and stop unless the matrices agree to 1e-12 and the loads to 1e-10", options->verify_stiffness, &options->verify_stiffness, NULL));
   PetscCall(OptionInt(PetscOptionsObject, "-solver_refactor_rounds", "keep the last stiffness and its factorization as the preconditioner of a changed stiffness until a solve needs more refinement rounds than this beyond the last solve with fresh factors", options->refactor_rounds, 0, 1000, &options->refactor_rounds, NULL));
@@ -111,6 +123,15 @@ PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options)
   PetscCall(OptionInt(PetscOptionsObject, "-solver_blas_threads", "BLAS threads per rank (more than 1 makes results depend on the thread count)", options->blas_threads, 1, 1024, &options->blas_threads, NULL));
   PetscOptionsEnd();
   options->element_stiffness = kind == 1 ? PETSC_TRUE : PETSC_FALSE;
+  options->nonlinear         = geometry == 1 ? PETSC_TRUE : PETSC_FALSE;
+  if (options->nonlinear) {
+    /* laminate theory's reference is the linear state: under large rotations it is no nearer the answer than zero */
+    OptionWhere("-solver_laminate_reference", where, sizeof(where));
+    PetscCheck(!(reference_set && options->use_reference), comm, PETSC_ERR_USER_INPUT, "%s = true: geometry = nonlinear solves for the plain displacement (the laminate-theory reference is a linear state); remove the key", where);
+    OptionWhere("-solver_stiffness", where, sizeof(where));
+    PetscCheck(options->element_stiffness && !options->verify_stiffness, comm, PETSC_ERR_USER_INPUT, "%s: geometry = nonlinear assembles its tangent by elements only; remove solver_stiffness pointwise and solver_stiffness_verify (use solver_tangent_verify)", where);
+    options->use_reference = PETSC_FALSE;
+  }
   PetscFunctionReturn(0);
 }
 
@@ -225,6 +246,7 @@ PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, cons
   m->nref    = REFERENCE_SIZE(m->nlayers);
   PetscCall(SetBlasThreads(options->blas_threads)); /* before the first PetscFE is built */
   PetscCall(LoadMesh(m, mesh_file));
+  PetscCheck(!options->nonlinear || m->dim == 3, comm, PETSC_ERR_PLIB, "geometry nonlinear is 3D only (fcclsim.c checks the case)");
   PetscCall(PetscFECreateLagrange(comm, m->dim, m->dim, PETSC_FALSE, options->degree, PETSC_DETERMINE, &m->fe));
   PetscCall(PetscObjectSetName((PetscObject)m->fe, "displacement"));
   PetscCall(StateFieldsCreate(m->dm_base, m->fe, &m->sf));
@@ -522,6 +544,7 @@ static PetscErrorCode ContextDestroy(SolveContext *ctx)
 static PetscErrorCode FormFunction(SNES snes, Vec X, Vec F, void *ptr);
 static PetscErrorCode FormJacobian(SNES snes, Vec X, Mat J, Mat P, void *ptr);
 static PetscErrorCode RefinementConverged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm, SNESConvergedReason *reason, void *ptr);
+static PetscErrorCode NewtonConverged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm, SNESConvergedReason *reason, void *ptr);
 
 /* Defaults that work at aspect ratios of 1e3-1e5: a direct solver (AMG stalls on thin-plate bending), the matrix
    assembled and factored once and reused while the stiffness stays the same; SNES Newton on the linear problem is
@@ -559,7 +582,10 @@ static PetscErrorCode SetupSolver(Model m, SolveContext *ctx)
   PetscCall(DMSetAuxiliaryVec(ctx->dm, NULL, 0, 0, StateFieldsVec(m->sf)));
   PetscCall(DMCreateMatrix(ctx->dm, &ctx->A));
   PetscCall(MatSetOption(ctx->A, MAT_SYMMETRIC, PETSC_TRUE));
-  PetscCall(MatSetOption(ctx->A, MAT_SPD, PETSC_TRUE));
+  /* a nonlinear tangent is symmetric but not always definite: past a bifurcation, on the branch it leaves, it has
+     negative pivots, so MUMPS factors it as a symmetric indefinite LDL^T */
+  PetscCall(MatSetOption(ctx->A, MAT_SPD, m->opt.nonlinear ? PETSC_FALSE : PETSC_TRUE));
+  if (m->opt.nonlinear) PetscCall(MatSetOption(ctx->A, MAT_SYMMETRY_ETERNAL, PETSC_TRUE));
   PetscCall(DMCreateGlobalVector(ctx->dm, &ctx->u));
   PetscCall(PetscObjectSetName((PetscObject)ctx->u, "displacement_departure"));
   PetscCall(DMSNESSetFunction(ctx->dm, FormFunction, m));
@@ -570,9 +596,20 @@ static PetscErrorCode SetupSolver(Model m, SolveContext *ctx)
   PetscCall(SNESSetJacobian(ctx->snes, ctx->A, ctx->A, NULL, NULL));
   PetscCall(SNESSetType(ctx->snes, SNESNEWTONLS));
   PetscCall(SNESGetLineSearch(ctx->snes, &ls));
-  PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
-  PetscCall(SNESSetConvergenceTest(ctx->snes, RefinementConverged, m, NULL));
-  PetscCall(SNESSetTolerances(ctx->snes, 0, 0, 0, 40, PETSC_DEFAULT));
+  if (m->opt.nonlinear) {
+    /* Newton with every step's tangent fresh, from the predictor (SolveOnce), full steps. Measured on the 10 mm Cu/PI
+       plate cooled 325 K in 5 K increments (2 x 2 elements): full steps 4.2 per increment; bt stalls at its smallest
+       step (the residual's norm is ruled by the stiff through-thickness entries, and grows along the right step);
+       l2 6.1 per increment; cp stops short at small loads (1e-5 from the answer). -fcclsim_snes_linesearch_type
+       overrides it. */
+    PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+    PetscCall(SNESSetConvergenceTest(ctx->snes, NewtonConverged, m, NULL));
+    PetscCall(SNESSetTolerances(ctx->snes, 0, 0, 0, 50, PETSC_DEFAULT));
+  } else {
+    PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+    PetscCall(SNESSetConvergenceTest(ctx->snes, RefinementConverged, m, NULL));
+    PetscCall(SNESSetTolerances(ctx->snes, 0, 0, 0, 40, PETSC_DEFAULT));
+  }
   PetscCall(SNESGetKSP(ctx->snes, &ksp));
   PetscCall(KSPSetType(ksp, KSPGMRES));
   PetscCall(KSPSetTolerances(ksp, 1e-2, PETSC_DEFAULT, PETSC_DEFAULT, 500));
@@ -598,8 +635,11 @@ static PetscErrorCode SetupSolver(Model m, SolveContext *ctx)
   ctx->decided_gen   = -1;
   ctx->unit_gen      = -1;
   ctx->factored      = PETSC_FALSE;
+  ctx->have_tangent  = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
+
+static PetscErrorCode StartFromState(Model m);
 
 /* The free context, rebuilt when the pins have moved */
 static PetscErrorCode EnsureFreeContext(Model m)
@@ -613,6 +653,10 @@ static PetscErrorCode EnsureFreeContext(Model m)
   PetscCall(ContextDestroy(&m->free));
   PetscCall(PetscArraycpy(m->free.pins_z, pins, 3));
   PetscCall(SetupSolver(m, &m->free));
+  /* geometry nonlinear: Newton goes on from the shape the stack has, not from flat, where it can find another
+     equilibrium (measured: tests/fe/edge-inheritance.yaml, after the etch of the bottom foil moved the pins, -5.7
+     against +18.8 1/m of the linear model, from flat) */
+  if (m->opt.nonlinear) PetscCall(StartFromState(m));
   PetscFunctionReturn(0);
 }
 
@@ -696,7 +740,7 @@ static PetscErrorCode VerifyLoad(Model m, SolveContext *ctx)
   PetscCall(DMLocalToGlobal(ctx->dm, F, ADD_VALUES, Fg));
   PetscCall(DMGetGlobalVector(ctx->dm, &zero));
   PetscCall(VecZeroEntries(zero));
-  PetscCall(ElementAssemblyResidual(ctx->dm, m->geo, m->sf, ctx->ref, zero, Fe, &emax));
+  PetscCall(ElementAssemblyResidual(ctx->dm, m->geo, m->sf, PETSC_FALSE, ctx->ref, zero, Fe, &emax));
   PetscCall(DMRestoreGlobalVector(ctx->dm, &zero));
   PetscCall(VecAXPY(Fg, -1, Fe));
   PetscCall(VecNorm(Fg, NORM_INFINITY, &diff));
@@ -784,28 +828,93 @@ static SolveContext *ContextOf(Model m, DM dm)
   return dm == m->pressed.dm ? &m->pressed : &m->free;
 }
 
+/* The context whose SNES this is */
+static PetscErrorCode SNESContext(SNES snes, Model m, SolveContext **ctx)
+{
+  DM dm;
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESGetDM(snes, &dm));
+  *ctx = ContextOf(m, dm);
+  PetscFunctionReturn(0);
+}
+
 /* F(X): the weak form's residual by elements, in point arithmetic (element-assembly.h) */
 static PetscErrorCode FormFunction(SNES snes, Vec X, Vec F, void *ptr)
 {
   Model         m = (Model)ptr;
-  DM            dm;
-  SolveContext *ctx;
+  SolveContext *ctx = NULL;
 
   PetscFunctionBeginUser;
-  PetscCall(SNESGetDM(snes, &dm));
-  ctx = ContextOf(m, dm);
-  PetscCall(ElementAssemblyResidual(dm, m->geo, m->sf, ctx->ref, X, F, &ctx->terms_max));
+  PetscCall(SNESContext(snes, m, &ctx));
+  PetscCall(ElementAssemblyResidual(ctx->dm, m->geo, m->sf, m->opt.nonlinear, ctx->ref, X, F, &ctx->terms_max));
+  PetscFunctionReturn(0);
+}
+
+/* -solver_tangent_verify: a Taylor test of the tangent A at X along a fixed pseudo-random direction v that moves the
+   displacement by up to 1e-6 of the thinnest element's height: the remainder r(h) = |F(X + h v) - F(X) - h A v| of a
+   consistent tangent falls as h^2, of a wrong one as h. With h = 1, 1/2, 1/4 on tests/nonlinear/bilayer-plate.yaml:
+   rate 2.000; without the geometric stiffness 1.00 (so v is small enough for the stress's part of the tangent to
+   show against the strain's second-order term); at 1e-7 of the height the residual's round-off starts to show (1.97).
+   Below 1.8 stops the run. */
+static PetscErrorCode VerifyTangent(Model m, SolveContext *ctx, Vec X)
+{
+  Vec         v, Xh, F0, Fh, Av;
+  PetscRandom rnd;
+  PetscReal   r[3], scale, rate;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(X, &v));
+  PetscCall(VecDuplicate(X, &Xh));
+  PetscCall(VecDuplicate(X, &F0));
+  PetscCall(VecDuplicate(X, &Fh));
+  PetscCall(VecDuplicate(X, &Av));
+  PetscCall(PetscRandomCreate(m->comm, &rnd));
+  PetscCall(PetscRandomSetInterval(rnd, -1, 1));
+  PetscCall(PetscRandomSetSeed(rnd, 12345));
+  PetscCall(PetscRandomSeed(rnd));
+  PetscCall(VecSetRandom(v, rnd));
+  PetscCall(PetscRandomDestroy(&rnd));
+  scale = 1e-6 * SmallestElementHeight(m->stack);
+  PetscCall(VecScale(v, scale));
+  PetscCall(ElementAssemblyResidual(ctx->dm, m->geo, m->sf, PETSC_TRUE, ctx->ref, X, F0, NULL));
+  PetscCall(MatMult(ctx->A, v, Av));
+  for (PetscInt k = 0; k < 3; k++) {
+    const PetscReal h = PetscPowReal(0.5, k);
+    PetscCall(VecWAXPY(Xh, h, v, X));
+    PetscCall(ElementAssemblyResidual(ctx->dm, m->geo, m->sf, PETSC_TRUE, ctx->ref, Xh, Fh, NULL));
+    PetscCall(VecAXPY(Fh, -1, F0));
+    PetscCall(VecAXPY(Fh, -h, Av));
+    PetscCall(VecNorm(Fh, NORM_2, &r[k]));
+  }
+  rate = PetscLog2Real(r[1] / r[2]);
+  PetscCall(PetscPrintf(m->comm, "verify: tangent, Taylor remainders %.3e %.3e %.3e at h = 1, 1/2, 1/4: rate %.3f\n", (double)r[0], (double)r[1], (double)r[2], (double)rate));
+  PetscCheck(rate >= 1.8, m->comm, PETSC_ERR_PLIB, "the Taylor remainder of the tangent falls at the rate %g, not 2: the tangent is not the residual's derivative (a bug in solver/fe/element-assembly.c)", (double)rate);
+  PetscCall(VecDestroy(&v));
+  PetscCall(VecDestroy(&Xh));
+  PetscCall(VecDestroy(&F0));
+  PetscCall(VecDestroy(&Fh));
+  PetscCall(VecDestroy(&Av));
   PetscFunctionReturn(0);
 }
 
 static PetscErrorCode FormJacobian(SNES snes, Vec X, Mat J, Mat P, void *ptr)
 {
-  Model m = (Model)ptr;
-  DM    dm;
+  Model          m = (Model)ptr;
+  SolveContext  *ctx = NULL;
+  PetscLogDouble t0, t1;
 
   PetscFunctionBeginUser;
-  PetscCall(SNESGetDM(snes, &dm));
-  PetscCall(EnsureAssembled(m, ContextOf(m, dm)));
+  PetscCall(SNESContext(snes, m, &ctx));
+  if (!m->opt.nonlinear) {
+    PetscCall(EnsureAssembled(m, ctx));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscTime(&t0));
+  PetscCall(ElementAssemblyTangent(ctx->dm, m->geo, m->sf, ctx->ref, X, ctx->A));
+  PetscCall(PetscTime(&t1));
+  m->time_assembly += t1 - t0;
+  if (m->opt.verify_tangent) PetscCall(VerifyTangent(m, ctx, X));
   PetscFunctionReturn(0);
 }
 
@@ -902,6 +1011,182 @@ static PetscErrorCode RefinementConverged(SNES snes, PetscInt it, PetscReal xnor
   PetscFunctionReturn(0);
 }
 
+/* Geometry nonlinear: Newton's rules. Each step's correction comes from the tangent's factorization rounded to double,
+   on the residual in long double, so near the answer Newton is also the refinement above: stop when a step moves the
+   displacement by less than -solver_refinement_rtol of it (its quadratic, or refinement's two-digit, gain leaves far
+   less to come), or when neither steps nor residual halve any more with the residual below 1e-10 of the largest
+   element term (the round-off floor). A step that does not converge in 50 is an error (SolveOnce). */
+static PetscErrorCode NewtonConverged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm, SNESConvergedReason *reason, void *ptr)
+{
+  Model         m = (Model)ptr;
+  SolveContext *ctx = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESContext(snes, m, &ctx));
+  *reason = SNES_CONVERGED_ITERATING;
+  PetscCheck(!PetscIsInfOrNanReal(fnorm), m->comm, PETSC_ERR_FP, "the solution holds NaN or Inf: check the material data (moduli, nu) of the case");
+  if (it == 0) {
+    ctx->norm_b = fnorm;
+    ctx->last_f = fnorm;
+    ctx->last_y = PETSC_MAX_REAL;
+    if (fnorm == 0) *reason = SNES_CONVERGED_FNORM_ABS;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscInfo(snes, "Newton step %" PetscInt_FMT ": step %g of the displacement, residual %g of the first, %g of the largest element term\n", it, (double)(xnorm > 0 ? snorm / xnorm : snorm), (double)(ctx->norm_b > 0 ? fnorm / ctx->norm_b : fnorm), (double)(fnorm / ctx->terms_max)));
+  { /* the Newton step before the line search scaled it: a short step of a line search that stalls is no convergence */
+    SNESLineSearch ls;
+    PetscReal      lambda;
+    PetscCall(SNESGetLineSearch(snes, &ls));
+    PetscCall(SNESLineSearchGetLambda(ls, &lambda));
+    if (lambda > 0) snorm /= PetscMin(lambda, 1);
+  }
+  if (snorm <= m->opt.refinement_rtol * xnorm) *reason = SNES_CONVERGED_SNORM_RELATIVE;
+  else if (it >= 3 && snorm > 0.5 * ctx->last_y && fnorm > 0.5 * ctx->last_f && fnorm <= 1e-10 * ctx->terms_max) *reason = SNES_CONVERGED_SNORM_RELATIVE;
+  ctx->last_f = fnorm;
+  ctx->last_y = snorm;
+  PetscFunctionReturn(0);
+}
+
+/* Geometry nonlinear: the predictor of a load step, u -= A^-1 F(u), with A the tangent of the last solved state (the
+   Euler step along the equilibrium path; the factors the last Newton step left, so it costs one back-solve). Newton's
+   own first step would use the tangent at u under the new load, whose stress is not in equilibrium: the whole thermal
+   stress of the increment, unrelaxed, adds a geometric stiffness of relative size 12 alpha dT (l / h)^2 to bending
+   (l the element size, h the stack), about 1 for dT = 1 K at l / h = 70, and that tangent sends Newton off (measured:
+   no convergence in 50 steps on a 10 mm Cu/PI plate, 2 x 2 elements, for a 1 K first increment; with the predictor,
+   3 steps). After a bond or an etch, or before the first solve, the tangent is assembled at u for the present state
+   (a bond's layers are born stress-free, so its stress is still the equilibrium's). */
+static PetscErrorCode PredictStep(Model m, SolveContext *ctx, Vec u)
+{
+  KSP                ksp;
+  Vec                F, du;
+  KSPConvergedReason kr;
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESGetKSP(ctx->snes, &ksp));
+  if (!ctx->have_tangent || ctx->must_refactor) {
+    PetscCall(ElementAssemblyTangent(ctx->dm, m->geo, m->sf, ctx->ref, u, ctx->A));
+    PetscCall(KSPSetOperators(ksp, ctx->A, ctx->A));
+    ctx->must_refactor = PETSC_FALSE;
+  }
+  PetscCall(VecDuplicate(u, &F));
+  PetscCall(VecDuplicate(u, &du));
+  PetscCall(ElementAssemblyResidual(ctx->dm, m->geo, m->sf, PETSC_TRUE, ctx->ref, u, F, &ctx->terms_max));
+  PetscCall(KSPSolve(ksp, F, du));
+  PetscCall(KSPGetConvergedReason(ksp, &kr));
+  if (kr > 0) PetscCall(VecAXPY(u, -1, du));
+  else PetscCall(PetscInfo(ctx->snes, "the predictor's solve failed (%s): Newton starts from the last state\n", KSPConvergedReasons[kr]));
+  {
+    PetscReal f0, f1;
+    PetscCall(VecNorm(F, NORM_2, &f0));
+    PetscCall(ElementAssemblyResidual(ctx->dm, m->geo, m->sf, PETSC_TRUE, ctx->ref, u, F, &ctx->terms_max));
+    PetscCall(VecNorm(F, NORM_2, &f1));
+    PetscCall(PetscInfo(ctx->snes, "predictor: residual %g -> %g\n", (double)f0, (double)f1));
+  }
+  PetscCall(VecDestroy(&F));
+  PetscCall(VecDestroy(&du));
+  PetscFunctionReturn(0);
+}
+
+/* Newton from u (the predictor first); *ok: it converged (else u is wherever it stopped) */
+static PetscErrorCode NewtonSolve(Model m, SolveContext *ctx, Vec u, PetscBool *ok, PetscInt *steps)
+{
+  SNESConvergedReason reason;
+  PetscInt            its;
+
+  PetscFunctionBeginUser;
+  PetscCall(PredictStep(m, ctx, u));
+  PetscCall(SNESSolve(ctx->snes, NULL, u));
+  PetscCall(SNESGetConvergedReason(ctx->snes, &reason));
+  PetscCall(SNESGetLinearSolveIterations(ctx->snes, &its));
+  PetscCall(SNESGetIterationNumber(ctx->snes, steps));
+  m->iterations += PetscMax(its, 1);
+  m->newton_steps += *steps;
+  ctx->last_rounds  = *steps;
+  *ok               = (PetscBool)(reason > 0);
+  ctx->have_tangent = *ok; /* else A is the tangent of wherever Newton stopped: no predictor */
+  if (!*ok) PetscCall(PetscInfo(ctx->snes, "Newton did not converge: %s after %" PetscInt_FMT " steps\n", SNESConvergedReasons[reason], *steps));
+  PetscFunctionReturn(0);
+}
+
+/* The state fields at load fraction lambda between the last state solved (old) and the present one (target): the
+   eigenstrains, stiffnesses and temperatures blended linearly, the cells' flags (active or not) the old ones until
+   lambda = 1, where the state is the target exactly. An etch is then a continuous softening of the etched cells, an
+   increment a continuous change of eigenstrain and modulus. */
+static PetscErrorCode BlendState(Model m, Vec old, Vec target, PetscReal lambda)
+{
+  Vec          state = StateFieldsVec(m->sf);
+  PetscScalar *a, *o;
+  PetscInt     cStart, cEnd;
+
+  PetscFunctionBeginUser;
+  if (lambda >= 1) {
+    PetscCall(VecCopy(target, state));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(VecAXPBYPCZ(state, 1 - lambda, lambda, 0, old, target));
+  PetscCall(DMPlexGetHeightStratum(m->dm_base, 0, &cStart, &cEnd));
+  PetscCall(VecGetArray(state, &a));
+  PetscCall(VecGetArray(old, &o));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    CellState cs, co;
+    PetscCall(StateFieldsCell(m->sf, a, c, &cs));
+    PetscCall(StateFieldsCell(m->sf, o, c, &co));
+    cs.cell[CELL_LAYER]  = co.cell[CELL_LAYER];
+    cs.cell[CELL_ACTIVE] = co.cell[CELL_ACTIVE];
+  }
+  PetscCall(VecRestoreArray(old, &o));
+  PetscCall(VecRestoreArray(state, &a));
+  PetscFunctionReturn(0);
+}
+
+/* Geometry nonlinear: the present state from the last one solved, into u (which holds that state's displacement).
+   One Newton solve when it converges; else a continuation in the load fraction lambda from the last state solved
+   (BlendState), its steps halved when Newton fails (from the last converged displacement) and doubled after an
+   easy one (at most 4 Newton steps), down to 1/1024 of the change before it gives up with an error. Needed where one
+   step changes the load a lot: an etch of a whole foil from a curled stack does not converge in one (measured:
+   tests/fe/edge-inheritance.yaml at 4 x 4, the etch of cu1). */
+static PetscErrorCode SolveNonlinear(Model m, SolveContext *ctx, Vec u)
+{
+  Vec       target, u_ok;
+  PetscReal lambda = 0, step = 0.5;
+  PetscInt  steps, tries = 1;
+  PetscBool ok;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(u, &u_ok));
+  PetscCall(VecCopy(u, u_ok));
+  PetscCall(NewtonSolve(m, ctx, u, &ok, &steps));
+  if (!ok) {
+    PetscCheck(m->solved_state, m->comm, PETSC_ERR_NOT_CONVERGED, "the nonlinear solve failed in %" PetscInt_FMT " Newton steps (-fcclsim_snes_monitor shows them)", steps);
+    PetscCall(VecDuplicate(StateFieldsVec(m->sf), &target));
+    PetscCall(VecCopy(StateFieldsVec(m->sf), target));
+    PetscCall(VecCopy(u_ok, u));
+    while (lambda < 1) {
+      const PetscReal l = PetscMin(1, lambda + step);
+      PetscCall(BlendState(m, m->solved_state, target, l));
+      PetscCall(NewtonSolve(m, ctx, u, &ok, &steps));
+      tries++;
+      PetscCall(PetscInfo(ctx->snes, "continuation to %g of the change: %s in %" PetscInt_FMT " Newton steps\n", (double)l, ok ? "converged" : "failed", steps));
+      if (ok) {
+        lambda = l;
+        PetscCall(VecCopy(u, u_ok));
+        if (steps <= 4) step = PetscMin(2 * step, 1);
+      } else {
+        PetscCall(VecCopy(u_ok, u));
+        step /= 2;
+        if (step < 1.0 / 1024) PetscCall(BlendState(m, m->solved_state, target, 1)); /* the state the step asked for, as the error leaves it */
+        PetscCheck(step >= 1.0 / 1024, m->comm, PETSC_ERR_NOT_CONVERGED, "the nonlinear solve failed: a continuation from the last state solved stalls at %g of the change (steps of 1/1024 of it do not converge; -fcclsim_snes_monitor shows the Newton steps)", (double)lambda);
+      }
+    }
+    PetscCall(PetscInfo(ctx->snes, "continuation: %" PetscInt_FMT " solves\n", tries));
+    PetscCall(VecDestroy(&target));
+  }
+  PetscCall(VecDestroy(&u_ok));
+  if (!m->solved_state) PetscCall(VecDuplicate(StateFieldsVec(m->sf), &m->solved_state));
+  PetscCall(VecCopy(StateFieldsVec(m->sf), m->solved_state));
+  PetscFunctionReturn(0);
+}
+
 /* One linear solve in the context, for the reference ref, into u. It starts from u as the last solve in the context
    left it: a temperature increment changes the departure by a few per cent, so the refinement begins that much closer
    (cases/patent/example-01.yaml in 2D: 2053 residuals in 377 solves against 2595 from zero, curvatures the same to
@@ -919,6 +1204,12 @@ static PetscErrorCode SolveOnce(Model m, SolveContext *ctx, PetscScalar ref[], V
   ctx->ref = ref;
   PetscCall(DMGetDS(ctx->dm, &ds));
   PetscCall(PetscDSSetConstants(ds, m->nref, ref));
+  if (m->opt.nonlinear) {
+    PetscCall(SolveNonlinear(m, ctx, u));
+    PetscCall(PetscTime(&t1));
+    m->time_solve += t1 - t0;
+    PetscFunctionReturn(0);
+  }
   PetscCall(EnsureAssembled(m, ctx));
   if (m->opt.verify_stiffness) PetscCall(VerifyLoad(m, ctx));
   for (PetscInt attempt = 0;; attempt++) {
@@ -971,12 +1262,8 @@ static PetscErrorCode OutOfPlaneForce(Model m, SolveContext *ctx, const PetscSca
     PetscCall(CellLoopSetCell(ctx->dm, c, &cl));
     PetscCall(CellLoopGetClosure(ctx->dm, &cl, loc, la, closure));
     for (PetscInt q = 0; q < cl.Nq; q++) {
-      PointState  ps;
-      PointReal u_x[9], e[9], s[9];
-      CellLoopPointState(&cl, q, &ps);
-      CellLoopGradient(&cl, q, closure, u_x);
-      MechanicalStrain(m->dim, u_x, &cl.x[q * m->dim], ref, &ps, e);
-      Stress(ps.stiffness, e, s);
+      PointReal e[9], s[9];
+      CellLoopStress(&cl, q, closure, ref, NULL, e, s);
       sum += cl.weights[q] * cl.detJ[q] * s[8];
     }
   }
@@ -1127,19 +1414,22 @@ PetscErrorCode ModelSolverRead(Model m, PetscViewer viewer)
    The process, point by point */
 
 /* The total strain (3x3, mesh axes) at point q of the current cell of the loop: eps(u_d) + eps(u_r) of the
-   configuration (ud's closure `closure`, reference ref); the 2D out-of-plane strain included */
+   configuration (ud's closure `closure`, reference ref); the 2D out-of-plane strain included. Geometry nonlinear, the
+   Green-Lagrange strain of the displacement (the reference is zero): a layer born with it is stress-free on the
+   curled stack however far that has rotated. */
 static void TotalStrain(const CellLoop *cl, PetscInt q, const PetscScalar closure[], const PetscScalar ref[], PetscScalar e[9])
 {
   const PetscInt dim = cl->dim;
-  PointReal      u_x[9];
+  PointReal      u_x[9], d[9];
   PetscScalar    r[9];
   PointState     ps;
 
   CellLoopPointState(cl, q, &ps);
   CellLoopGradient(cl, q, closure, u_x);
+  DisplacementStrain(dim, cl->green, u_x, d);
   ReferenceStrain(dim, ref, ps.layer, &cl->x[q * dim], r);
   for (PetscInt i = 0; i < 3; i++)
-    for (PetscInt j = 0; j < 3; j++) e[i * 3 + j] = (PetscReal)((PointReal)PetscRealPart(r[i * 3 + j]) + (i < dim && j < dim ? 0.5L * (u_x[i * dim + j] + u_x[j * dim + i]) : 0));
+    for (PetscInt j = 0; j < 3; j++) e[i * 3 + j] = (PetscReal)((PointReal)PetscRealPart(r[i * 3 + j]) + d[i * 3 + j]);
 }
 
 /* The temperature of a field at x (mesh coordinates; in 2D the section lies along x at y = 0) */
@@ -1220,6 +1510,7 @@ static PetscErrorCode UpdateState(Model m, StateUpdate *up)
   PetscFunctionBeginUser;
   PetscCall(DMPlexGetHeightStratum(m->dm, 0, &cStart, &cEnd));
   PetscCall(CellLoopBegin(m->dm, m->geo, m->sf, &cl));
+  cl.green = m->opt.nonlinear;
   PetscCall(PetscMalloc1(cl.Nb, &closure));
   if (up->ud) PetscCall(VecGetArrayRead(up->ud, &ua));
   for (PetscInt c = cStart; c < cEnd; c++) {
@@ -1413,6 +1704,9 @@ static PetscErrorCode HookIncrement(void *ptr, const TemperatureField *T, Lamina
   StateUpdate up    = {OP_INCREMENT, NULL, T, NULL, NULL, NULL, PETSC_FALSE, PETSC_FALSE, {0, 0, 0}};
 
   PetscFunctionBeginUser;
+  /* geometry nonlinear: every increment is a load step Newton takes from the last (a whole ramp at once, as a linear
+     model may take it when no modulus changes, is far outside Newton's reach) */
+  if (m->opt.nonlinear) PetscCall(ModelSolve(m));
   PetscCall(UpdateState(m, &check));
   if (check.changed) { /* the stress carried through a change of modulus needs the strain of the solved state */
     PetscCall(ModelSolve(m));
@@ -1491,6 +1785,10 @@ PetscErrorCode ModelStateRestore(Model m, ModelState s)
   PetscCall(PetscArraycpy(m->ref_unit, s->ref_unit, m->nref));
   PetscCall(PetscArraycpy(m->layer_active, s->layer_active, m->nlayers));
   m->solved = s->solved;
+  if (m->opt.nonlinear) { /* a saved state is a solved one (a step's end): where a continuation starts */
+    if (!m->solved_state) PetscCall(VecDuplicate(s->state, &m->solved_state));
+    PetscCall(VecCopy(s->state, m->solved_state));
+  }
   StiffnessChanged(m, PETSC_TRUE, PETSC_TRUE);
   if (m->free.dm) PetscCall(StartFromState(m)); /* not from the last departure solved, of another branch */
   PetscFunctionReturn(0);
@@ -1679,6 +1977,7 @@ PetscErrorCode ModelGetCellAverages(Model m, PetscInt *cStart, PetscInt *cEnd, P
   PetscCall(DMPlexGetHeightStratum(m->dm, 0, cStart, cEnd));
   PetscCall(PetscCalloc1((*cEnd - *cStart) * AVG_NUM + 1, avg));
   PetscCall(CellLoopBegin(m->dm, m->geo, m->sf, &cl));
+  cl.green = m->opt.nonlinear; /* then the stress is the second Piola-Kirchhoff one, in the reference axes */
   PetscCall(PetscMalloc1(cl.Nb, &closure));
   PetscCall(VecGetArrayRead(m->ud, &ua));
   for (PetscInt c = *cStart; c < *cEnd; c++) {
@@ -1688,12 +1987,10 @@ PetscErrorCode ModelGetCellAverages(Model m, PetscInt *cStart, PetscInt *cEnd, P
     for (PetscInt q = 0; q < cl.Nq; q++) {
       const PetscReal w = cl.weights[q] * cl.detJ[q];
       PointState      ps;
-      PointReal       u_x[9], e[9], s[9];
+      PointReal       e[9], s[9];
       PetscScalar     sd[9], eig[9];
       CellLoopPointState(&cl, q, &ps);
-      CellLoopGradient(&cl, q, closure, u_x);
-      MechanicalStrain(dim, u_x, &cl.x[q * dim], m->ref, &ps, e);
-      Stress(ps.stiffness, e, s);
+      CellLoopStress(&cl, q, closure, m->ref, NULL, e, s);
       for (PetscInt i = 0; i < 3; i++)
         for (PetscInt j = 0; j < 3; j++) {
           sd[i * 3 + j]  = (PetscReal)s[i * 3 + j];
@@ -1755,6 +2052,7 @@ PetscErrorCode ModelDestroy(Model *model)
   PetscCall(ContextDestroy(&m->free));
   PetscCall(ContextDestroy(&m->pressed));
   PetscCall(VecDestroy(&m->ud));
+  PetscCall(VecDestroy(&m->solved_state));
   PetscCall(StateFieldsDestroy(&m->sf));
   PetscCall(CellGeometryDestroy(&m->geo));
   PetscCall(PetscFEDestroy(&m->fe));

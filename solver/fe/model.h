@@ -43,9 +43,13 @@ typedef struct _n_Model *Model;
    -solver_refinement_rtol R (default 1e-10): the refinement stops when the corrections still to come, extrapolated
      from the rate of the last two rounds (of the corrections, or of the residuals if slower), fall below R of the
      solution (model.c, RefinementConverged);
-   -solver_blas_threads N (default 1): BLAS threads per rank (model.c, SetBlasThreads, says why 1). */
+   -solver_blas_threads N (default 1): BLAS threads per rank (model.c, SetBlasThreads, says why 1);
+   -geometry linear|nonlinear (default linear): nonlinear is total Lagrangian with large rotations (elasticity-
+     kernels.h), 3D only: the unknown is the plain displacement, every temperature increment a load step solved by
+     SNES Newton with a backtracking line search on the element-assembled tangent (element-assembly.h);
+   -solver_tangent_verify: geometry nonlinear, a Taylor test of every tangent (model.c, VerifyTangent). */
 typedef struct {
-  PetscBool use_reference, element_stiffness, verify_stiffness;
+  PetscBool use_reference, element_stiffness, verify_stiffness, nonlinear, verify_tangent;
   PetscInt  blas_threads, degree, refactor_rounds;
   PetscReal refinement_rtol;
 } ModelOptions;
@@ -103,6 +107,7 @@ PetscErrorCode     ModelGetMaxInPlaneStress(Model model, PetscReal smax[]);
 
 typedef struct {
   PetscInt       dofs, iterations; /* iterations: Krylov iterations so far */
+  PetscInt       newton_steps;     /* geometry nonlinear: Newton steps so far */
   PetscLogDouble time_setup, time_assembly, time_solve; /* s so far; time_solve includes time_assembly */
 } ModelStatistics;
 void ModelGetStatistics(Model model, ModelStatistics *stats);

@@ -48,7 +48,7 @@ static PetscErrorCode ElementFunction(SNES snes, Vec X, Vec F, void *ptr)
 
   PetscFunctionBeginUser;
   PetscCall(SNESGetDM(snes, &dm));
-  PetscCall(ElementAssemblyResidual(dm, ((ElementContext *)ptr)->geo, ((ElementContext *)ptr)->sf, problem.ref, X, F, NULL));
+  PetscCall(ElementAssemblyResidual(dm, ((ElementContext *)ptr)->geo, ((ElementContext *)ptr)->sf, PETSC_FALSE, problem.ref, X, F, NULL));
   PetscFunctionReturn(0);
 }
 
