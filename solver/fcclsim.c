@@ -121,6 +121,8 @@ static PetscErrorCode ReportFiniteElements(Model model, const RunOptions *run, c
   ModelGetStatistics(model, &now);
   report->dofs                = now.dofs;
   report->iterations          = now.iterations - last->iterations;
+  report->newton_steps        = now.newton_steps - last->newton_steps;
+  report->negative_pivots     = now.negative_pivots;
   report->time_setup          = now.time_setup;
   report->time_assembly       = now.time_assembly - last->time_assembly;
   report->time_assembly_solve = now.time_solve - last->time_solve;
@@ -139,6 +141,8 @@ static PetscErrorCode ReportLaminateTheory(LaminateHistory cylinder, StateReport
   report->mid.k1 = report->kappa_cylinder;
   report->mid.k2 = 0;
   report->bottom = report->top = report->mid;
+  report->newton_steps    = 0;
+  report->negative_pivots = -1;
   PetscCall(LaminateHistoryMaxStress(cylinder, report->max_stress));
   PetscFunctionReturn(0);
 }
@@ -147,6 +151,7 @@ static PetscErrorCode PrintState(MPI_Comm comm, PetscInt k, const ProcessStep *s
 {
   PetscFunctionBeginUser;
   PetscCall(PetscPrintf(comm, "[%" PetscInt_FMT "] %-13s %-11s at %6.1f C: k1 = %+.8e 1/m (R1 = %+.4g cm), k2 = %+.4e 1/m, edge lift %.3g mm; laminate theory plate %+.8e, cylinder %+.8e 1/m\n", k, r->name, ProcessStepTypeNames[st->type], (double)(r->temperature - 273.15), (double)r->mid.k1, r->mid.k1 != 0 ? (double)(100 / r->mid.k1) : (double)INFINITY, (double)r->mid.k2, (double)(r->edge_lift * 1e3), (double)r->kappa_sphere, (double)r->kappa_cylinder));
+  if (r->negative_pivots > 0) PetscCall(PetscPrintf(comm, "    not stable: its tangent has %" PetscInt_FMT " negative pivot(s), so the sample would leave this shape (a branch past a bifurcation; geometry_imperfection picks the stable one, docs/cases.md)\n", r->negative_pivots));
   PetscFunctionReturn(0);
 }
 
@@ -194,7 +199,7 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
   FEHistory       fh     = {NULL, NULL, NULL};
   FieldOutput     fields = NULL;
   StateReport     report;
-  ModelStatistics last = {0, 0, 0, 0, 0, 0};
+  ModelStatistics last = {0, 0, 0, 0, 0, 0, 0};
   Summary         summary;
   char            path[PETSC_MAX_PATH_LEN];
   PetscBool       patterned;
@@ -225,6 +230,11 @@ static PetscErrorCode Run(int argc, char **argv, PetscBool help)
     char where[PETSC_MAX_PATH_LEN + 320];
     OptionWhere("-geometry", where, sizeof(where));
     SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s = nonlinear needs model = 3d: laminate theory and the 2D generalized-plane-strain section are linear (the section gives a large curl's cylinder limit already)", where);
+  }
+  if (!help && model_options.imperfection != 0 && pm.model != MODEL_3D) {
+    char where[PETSC_MAX_PATH_LEN + 320];
+    OptionWhere("-geometry_imperfection", where, sizeof(where));
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s = %g needs model = 3d: the imperfection is an anisotropy between x and y, which the 2D section and laminate theory do not have", where, (double)model_options.imperfection);
   }
   if (help) {
     PetscCall(CheckpointDestroy(&checkpoint));

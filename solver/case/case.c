@@ -4,7 +4,7 @@
 #include "option-read.h"
 
 /* Option names fcclsim owns; anything else belongs to PETSc (and PETSc's -options_left reports those). */
-static const char *const case_namespaces[] = {"layers", "material_", "plate_", "mesh_", "model", "curl_", "output", "process_", "steps", "pattern_", "solver_", "materials_dir", "fcclsim_debug", "displacement_", "checkpoint", "restart", NULL};
+static const char *const case_namespaces[] = {"layers", "material_", "plate_", "mesh_", "model", "geometry", "curl_", "output", "process_", "steps", "pattern_", "solver_", "materials_dir", "fcclsim_debug", "displacement_", "checkpoint", "restart", NULL};
 
 #define CASE_MAX_KEY      256 /* characters of a flattened key */
 #define CASE_MAX_INCLUDES 8   /* files one file includes */

@@ -65,7 +65,7 @@ struct _n_Model {
   PetscInt     stiffness_gen;
   SolveContext free, pressed;
   /* statistics */
-  PetscInt       iterations, newton_steps;
+  PetscInt       iterations, newton_steps, negative_pivots;
   PetscLogDouble time_setup, time_assembly, time_solve;
 };
 
@@ -90,6 +90,7 @@ void ModelGetStatistics(Model m, ModelStatistics *s)
   s->dofs          = n;
   s->iterations    = m->iterations;
   s->newton_steps  = m->newton_steps;
+  s->negative_pivots = m->opt.nonlinear ? m->negative_pivots : -1;
   s->time_setup    = m->time_setup;
   s->time_assembly = m->time_assembly;
   s->time_solve    = m->time_solve;
@@ -111,10 +112,16 @@ PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options)
   options->refactor_rounds     = 3;
   options->refinement_rtol     = 1e-10;
   options->verify_tangent      = PETSC_FALSE;
+  options->imperfection        = 0;
+  options->imperfection_set    = PETSC_FALSE;
   PetscOptionsBegin(comm, NULL, "Finite-element model and solver (docs/cases.md)", "fcclsim");
   PetscCall(OptionInt(PetscOptionsObject, "-model_degree", "polynomial degree of the displacement (1 locks in bending)", options->degree, 1, 4, &options->degree, NULL));
   PetscCall(OptionChoice(PetscOptionsObject, "-geometry", "linear: small displacements; nonlinear: large rotations (Green-Lagrange strain, Newton per temperature increment; 3D)", geometries, geometry, &geometry, NULL));
+  /* 1e-3: the size of imperfection the literature uses to leave the symmetric branch (docs/cases.md), far below any
+     real film's MD/TD difference, so that it picks the branch and moves the curvatures by about 1e-3 only */
+  options->imperfection = geometry == 1 ? 1e-3 : 0;
   PetscCall(OptionBool(PetscOptionsObject, "-solver_laminate_reference", "solve for the departure from laminate theory (false: the plain displacement, which loses digits on curled 100 mm samples; geometry nonlinear: always false)", options->use_reference, &options->use_reference, &reference_set));
+  PetscCall(OptionReal(PetscOptionsObject, "-geometry_imperfection", "in-plane anisotropy D of every thermal strain increment, (1 + D) along x and (1 - D) along y, that picks the branch past the sphere-to-cylinder bifurcation (default 1e-3 with geometry nonlinear, else 0)", options->imperfection, -0.5, 0.5, &options->imperfection, &options->imperfection_set));
   PetscCall(OptionBool(PetscOptionsObject, "-solver_tangent_verify", "geometry nonlinear: check every Newton step's tangent against the residual by a Taylor test, and stop unless the remainder falls at the second-order rate", options->verify_tangent, &options->verify_tangent, NULL));
   PetscCall(OptionChoice(PetscOptionsObject, "-solver_stiffness", "element: assembled cell by cell, summed so that the partition does not change it; pointwise: PETSc's generic assembly", kinds, kind, &kind, NULL));
   PetscCall(OptionBool(PetscOptionsObject, "-solver_stiffness_verify", "also assemble by the pointwise path and stop unless the matrices agree to 1e-12 and the loads to 1e-10", options->verify_stiffness, &options->verify_stiffness, NULL));
@@ -1139,6 +1146,32 @@ static PetscErrorCode BlendState(Model m, Vec old, Vec target, PetscReal lambda)
   PetscFunctionReturn(0);
 }
 
+/* The stability of the state Newton reached: the number of negative pivots in MUMPS's LDL^T of its tangent (the last
+   Newton step's, at the state to the step's tolerance). By Sylvester's law of inertia it is the number of negative
+   eigenvalues of the tangent on the free DOFs (the pins take out the rigid-body modes, model.h): 0 on a stable
+   equilibrium; 1 or more on a branch the sample would leave, such as the symmetric one past the sphere-to-cylinder
+   bifurcation. -1 when the factorization is another solver's, which does not say. */
+static PetscErrorCode CountNegativePivots(Model m, SolveContext *ctx, PetscInt *n)
+{
+  KSP           ksp;
+  PC            pc;
+  Mat           F;
+  MatSolverType type;
+  PetscBool     factor, mumps;
+
+  PetscFunctionBeginUser;
+  *n = -1;
+  PetscCall(SNESGetKSP(ctx->snes, &ksp));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCCHOLESKY, &factor));
+  if (!factor) PetscFunctionReturn(0);
+  PetscCall(PCFactorGetMatrix(pc, &F));
+  PetscCall(MatFactorGetSolverType(F, &type));
+  PetscCall(PetscStrcmp(type, MATSOLVERMUMPS, &mumps));
+  if (mumps) PetscCall(MatMumpsGetInfog(F, 12, n));
+  PetscFunctionReturn(0);
+}
+
 /* Geometry nonlinear: the present state from the last one solved, into u (which holds that state's displacement).
    One Newton solve when it converges; else a continuation in the load fraction lambda from the last state solved
    (BlendState), its steps halved when Newton fails (from the last converged displacement) and doubled after an
@@ -1182,6 +1215,7 @@ static PetscErrorCode SolveNonlinear(Model m, SolveContext *ctx, Vec u)
     PetscCall(VecDestroy(&target));
   }
   PetscCall(VecDestroy(&u_ok));
+  PetscCall(CountNegativePivots(m, ctx, &m->negative_pivots));
   if (!m->solved_state) PetscCall(VecDuplicate(StateFieldsVec(m->sf), &m->solved_state));
   PetscCall(VecCopy(StateFieldsVec(m->sf), m->solved_state));
   PetscFunctionReturn(0);
@@ -1570,9 +1604,15 @@ static PetscErrorCode UpdateState(Model m, StateUpdate *up)
             for (PetscInt j = i; j < 3; j++) eig[Voigt(i, j)] = e[i * 3 + j] - r * (e[i * 3 + j] - eig[Voigt(i, j)]);
         }
         PetscCall(MaterialGetThermalStrain(mat, Ta, Tb, &th, &thz));
-        eig[0] += th;                  /* x */
-        eig[1] += dim == 3 ? th : thz; /* 3D: y; 2D: mesh index 1 is z */
-        eig[2] += dim == 3 ? thz : th; /* 3D: z; 2D: the out-of-plane y */
+        if (dim == 3) { /* x, y (with the imperfection: model.h), z */
+          eig[0] += (1 + m->opt.imperfection) * th;
+          eig[1] += (1 - m->opt.imperfection) * th;
+          eig[2] += thz;
+        } else { /* 2D: mesh index 1 is z, and the out-of-plane y is the third */
+          eig[0] += th;
+          eig[1] += thz;
+          eig[2] += th;
+        }
         cs->temperature[node] = Tb;
       }
       if (r != 1) {

@@ -47,11 +47,16 @@ typedef struct _n_Model *Model;
    -geometry linear|nonlinear (default linear): nonlinear is total Lagrangian with large rotations (elasticity-
      kernels.h), 3D only: the unknown is the plain displacement, every temperature increment a load step solved by
      SNES Newton with a backtracking line search on the element-assembled tangent (element-assembly.h);
-   -solver_tangent_verify: geometry nonlinear, a Taylor test of every tangent (model.c, VerifyTangent). */
+   -solver_tangent_verify: geometry nonlinear, a Taylor test of every tangent (model.c, VerifyTangent);
+   -geometry_imperfection D (default 1e-3 with geometry nonlinear, else 0; 3D only): every thermal strain increment
+     is (1 + D) times the material's along x and (1 - D) along y, the small in-plane anisotropy that picks the branch
+     past the sphere-to-cylinder bifurcation (D > 0: the curl is about y, its major curvature along x). */
 typedef struct {
   PetscBool use_reference, element_stiffness, verify_stiffness, nonlinear, verify_tangent;
   PetscInt  blas_threads, degree, refactor_rounds;
   PetscReal refinement_rtol;
+  PetscReal imperfection;     /* D above */
+  PetscBool imperfection_set; /* the case or the command line set it */
 } ModelOptions;
 PetscErrorCode ModelOptionsRead(MPI_Comm comm, ModelOptions *options);
 PetscErrorCode ModelCreate(MPI_Comm comm, const PlateMesh *pm, Stack stack, const char mesh_file[], const ModelOptions *options, Model *model);
@@ -108,6 +113,9 @@ PetscErrorCode     ModelGetMaxInPlaneStress(Model model, PetscReal smax[]);
 typedef struct {
   PetscInt       dofs, iterations; /* iterations: Krylov iterations so far */
   PetscInt       newton_steps;     /* geometry nonlinear: Newton steps so far */
+  PetscInt       negative_pivots;  /* geometry nonlinear: negative pivots of the last state's tangent (its LDL^T by
+                                      MUMPS): > 0, the state is not stable (a branch past a bifurcation that the
+                                      sample leaves); -1: not known (another factorization) */
   PetscLogDouble time_setup, time_assembly, time_solve; /* s so far; time_solve includes time_assembly */
 } ModelStatistics;
 void ModelGetStatistics(Model model, ModelStatistics *stats);

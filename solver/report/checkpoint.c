@@ -12,7 +12,7 @@
 #include "option-read.h"
 #include "state-file.h"
 
-#define CHECKPOINT_FORMAT "fcclsim checkpoint 2"
+#define CHECKPOINT_FORMAT "fcclsim checkpoint 3"
 #define CHECKPOINT_MAX_FILES 4096
 
 struct _n_Checkpoint {

@@ -240,8 +240,7 @@ static PetscErrorCode FitAt(Model model, PetscInt n, const PetscReal xyw[], Pets
   PetscFunctionReturn(0);
 }
 
-/* Direction of k1, degrees from the x axis. */
-static PetscReal PrincipalAngle(const Curvature *c)
+PetscReal CurvatureAngle(const Curvature *c)
 {
   PetscReal theta = 0.5 * PetscAtan2Real(2 * c->xy, c->xx - c->yy); /* direction of the algebraically larger one */
   if (c->k1 < 0.5 * (c->xx + c->yy)) theta += 0.5 * PETSC_PI;
@@ -292,7 +291,7 @@ PetscErrorCode CurlMapCompute(Model model, const CurlOptions *opt, CurlMap *curl
       map->kxy[i]   = c.xy;
       map->k1[i]    = c.k1;
       map->k2[i]    = c.k2;
-      map->angle[i] = PrincipalAngle(&c);
+      map->angle[i] = CurvatureAngle(&c);
       map->R1[i]    = c.k1 != 0 ? 100 / c.k1 : (PetscReal)INFINITY;
       map->R2[i]    = c.k2 != 0 ? 100 / c.k2 : (PetscReal)INFINITY;
     }

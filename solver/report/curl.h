@@ -21,6 +21,10 @@ typedef struct {
 } CurlOptions;
 PetscErrorCode CurlOptionsRead(MPI_Comm comm, CurlOptions *options);
 
+/* Direction of k1, degrees from the x axis, in (-90, 90] up to round-off: the direction the sample bends in (a
+   sample curled into a near-cylinder rolls about the perpendicular axis) */
+PetscReal CurvatureAngle(const Curvature *c);
+
 /* Centre curvature of the mid-surface (mean of the bottom and top faces' fits) */
 PetscErrorCode CurlCenter(Model model, const CurlOptions *opt, Curvature *mid, Curvature *bottom, Curvature *top);
 

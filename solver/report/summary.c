@@ -108,6 +108,8 @@ static void WriteState(FILE *fp, Stack stack, const char *model, const StateRepo
   WriteCurvature(fp, "center_curvature_bottom_1_per_m", &st->bottom);
   fprintf(fp, ",\n");
   WriteCurvature(fp, "center_curvature_top_1_per_m", &st->top);
+  fprintf(fp, ",\n      \"center_k1_angle_deg\": ");
+  WriteNumber(fp, CurvatureAngle(&st->mid));
   fprintf(fp, ",\n      \"center_radius_cm\": {\"k1\": ");
   WriteNumber(fp, RadiusCm(st->mid.k1));
   fprintf(fp, ", \"k2\": ");
@@ -127,6 +129,9 @@ static void WriteState(FILE *fp, Stack stack, const char *model, const StateRepo
     else fprintf(fp, "null");
   }
   fprintf(fp, "},\n      \"dofs\": %" PetscInt_FMT ",\n      \"solver_iterations\": %" PetscInt_FMT ",\n", st->dofs, st->iterations);
+  fprintf(fp, "      \"newton_steps\": %" PetscInt_FMT ",\n      \"stable\": %s,\n      \"negative_pivots\": ", st->newton_steps, st->negative_pivots < 0 ? "null" : st->negative_pivots == 0 ? "true" : "false");
+  if (st->negative_pivots < 0) fprintf(fp, "null,\n");
+  else fprintf(fp, "%" PetscInt_FMT ",\n", st->negative_pivots);
   fprintf(fp, "      \"wall_time_s\": {\"setup\": %.3f, \"assembly\": %.3f, \"assembly_and_solve\": %.3f}\n    }", (double)st->time_setup, (double)st->time_assembly, (double)st->time_assembly_solve);
 }
 
@@ -167,7 +172,7 @@ PetscInt           SummarySize(Summary s) { return s->n; }
 const StateReport *SummaryState(Summary s, PetscInt i) { return &s->states[i]; }
 
 /* One state's numbers, in this order; the per-layer arrays last */
-enum { REC_T, REC_GX, REC_GY, REC_MID, REC_BOTTOM = REC_MID + 5, REC_TOP = REC_BOTTOM + 5, REC_EDGE = REC_TOP + 5, REC_WARPAGE, REC_SPHERE, REC_CYLINDER, REC_DOFS, REC_ITERATIONS, REC_TSETUP, REC_TASSEMBLY, REC_TSOLVE, REC_LAYERS };
+enum { REC_T, REC_GX, REC_GY, REC_MID, REC_BOTTOM = REC_MID + 5, REC_TOP = REC_BOTTOM + 5, REC_EDGE = REC_TOP + 5, REC_WARPAGE, REC_SPHERE, REC_CYLINDER, REC_DOFS, REC_ITERATIONS, REC_TSETUP, REC_TASSEMBLY, REC_TSOLVE, REC_NEWTON, REC_NEGATIVE, REC_LAYERS };
 
 static void PackCurvature(const Curvature *c, PetscScalar r[]) { r[0] = c->xx, r[1] = c->yy, r[2] = c->xy, r[3] = c->k1, r[4] = c->k2; }
 static void UnpackCurvature(const PetscScalar r[], Curvature *c) { c->xx = r[0], c->yy = r[1], c->xy = r[2], c->k1 = r[3], c->k2 = r[4]; }
@@ -197,6 +202,8 @@ PetscErrorCode SummaryWriteRecords(Summary s, PetscViewer viewer)
     r[REC_TSETUP]     = st->time_setup;
     r[REC_TASSEMBLY]  = st->time_assembly;
     r[REC_TSOLVE]     = st->time_assembly_solve;
+    r[REC_NEWTON]     = (PetscReal)st->newton_steps;
+    r[REC_NEGATIVE]   = (PetscReal)st->negative_pivots;
     for (PetscInt i = 0; i < nl; i++) {
       r[REC_LAYERS + i]      = st->active[i];
       r[REC_LAYERS + nl + i] = st->max_stress[i];
@@ -238,6 +245,8 @@ PetscErrorCode SummaryReadRecords(Summary s, PetscViewer viewer, PetscInt n, cha
     st.time_setup          = r[REC_TSETUP];
     st.time_assembly       = r[REC_TASSEMBLY];
     st.time_assembly_solve = r[REC_TSOLVE];
+    st.newton_steps        = (PetscInt)r[REC_NEWTON];
+    st.negative_pivots     = (PetscInt)r[REC_NEGATIVE];
     for (PetscInt i = 0; i < nl; i++) {
       st.active[i]     = (PetscBool)(r[REC_LAYERS + i] != 0);
       st.max_stress[i] = r[REC_LAYERS + nl + i];

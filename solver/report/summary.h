@@ -14,6 +14,8 @@ typedef struct {
   PetscReal *max_stress; /* Pa, per layer, largest |cell-averaged in-plane stress| (NaN for laminate theory) */
   PetscReal kappa_sphere, kappa_cylinder; /* laminate theory of the same state, 1/m */
   PetscInt  dofs, iterations;
+  PetscInt  newton_steps;    /* geometry nonlinear: the state's Newton steps (0 in linear geometry) */
+  PetscInt  negative_pivots; /* geometry nonlinear: of the state's tangent (model.h, ModelStatistics); -1: not known */
   PetscLogDouble time_setup, time_assembly, time_assembly_solve; /* assembly (matrix and load) is part of assembly_solve */
 } StateReport;
 
